@@ -1,0 +1,7 @@
+"""``python -m newslint``."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""newslint's built-in rule plugins, each registered through the ``newslint`` entry-point group."""

@@ -1,0 +1,1 @@
+"""Placeholder while the duplicates rules are written; registers no rule yet."""

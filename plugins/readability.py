@@ -1,0 +1,1 @@
+"""Placeholder while the readability rules are written; registers no rule yet."""

@@ -1,0 +1,1 @@
+"""Placeholder while the residue rules are written; registers no rule yet."""

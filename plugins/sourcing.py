@@ -1,0 +1,1 @@
+"""Placeholder while the sourcing rules are written; registers no rule yet."""

@@ -1,0 +1,1 @@
+"""Placeholder while the spacing rules are written; registers no rule yet."""
