@@ -7,15 +7,15 @@ the engine reports each as an NL002 finding and the run goes on.
 
 from __future__ import annotations
 
-import sys
 import traceback
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import pluggy
 
 from . import hookspecs
+from ._errors import UsageError
 
 GROUP = "newslint"
 
@@ -108,18 +108,20 @@ class PluginSet:
         pluggy stops a hook call at the first implementation that raises;
         wiring hooks are called this way instead.
         """
-        caller = getattr(self.pm.hook, hook_name)
-        for impl in reversed(caller.get_hookimpls()):
-            try:
-                result = impl.function(*(kwargs[arg] for arg in impl.argnames))
-            except Exception as error:
-                from ._errors import UsageError
-                if isinstance(error, UsageError):
-                    raise
-                self.errors.append(PluginError(self.label(impl.plugin_name),
-                                               f"{hook_name} raised {describe_exception(error)}"))
-                continue
-            yield impl.plugin_name, result
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            yield from self.call_impl(impl, hook_name, **kwargs)
+
+    def call_impl(self, impl: Any, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+        """Call one implementation, turning an exception into a :class:`PluginError` (UsageError passes)."""
+        try:
+            result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+        except UsageError:
+            raise
+        except Exception as error:
+            self.errors.append(PluginError(self.label(impl.plugin_name),
+                                           f"{hook_name} raised {describe_exception(error)}"))
+            return
+        yield impl.plugin_name, result
 
 
 def make_plugin_set(extra_plugins: Iterable[object] = (), load_entry_points: bool = True,
@@ -132,10 +134,3 @@ def make_plugin_set(extra_plugins: Iterable[object] = (), load_entry_points: boo
         plugins.register(plugin)
     plugins.drop_unknown_hooks()
     return plugins
-
-
-def warn(message: str) -> None:
-    print(f"newslint: {message}", file=sys.stderr)
-
-
-Registrar = Callable[..., None]

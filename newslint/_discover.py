@@ -1,0 +1,78 @@
+"""Which files a run reads: paths as given, folders walked in sorted order.
+
+As in ruff, a walk skips hidden entries, git-ignored files (asking git once per
+folder, when the folder is in a work tree) and the ``exclude`` patterns, and
+keeps files that match ``include``. A file named on the command line is always
+read, so pre-commit's explicit file lists work with any pattern set.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+DEFAULT_INCLUDE = ["*.txt", "*.md", "*.markdown", "*.jsonl", "*.jsonl.gz", "*.ndjson"]
+DEFAULT_EXCLUDE = [".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
+                   ".newslint_cache", "*.egg-info"]
+
+
+def _git_visible(folder: Path) -> Optional[set[str]]:
+    """Absolute paths of the files git does not ignore below ``folder``; None outside a work tree."""
+    probe = folder.resolve()
+    if not any((p / ".git").exists() for p in (probe, *probe.parents)):
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(probe), "ls-files", "-z", "--cached", "--others",
+                              "--exclude-standard"], capture_output=True, timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {os.path.realpath(os.path.join(probe, name)) for name in out.decode("utf-8", "replace").split("\0") if name}
+
+
+class Discovery:
+    """Expands the paths of a run into the files to read."""
+
+    def __init__(self, include: Iterable[str], exclude: Iterable[str], root: Path) -> None:
+        self.include = list(include)
+        self.exclude = list(exclude)
+        self.root = root.resolve()
+
+    def excluded(self, path: Path) -> bool:
+        name = path.name
+        try:
+            relative = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            relative = path.as_posix()
+        return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p)
+                   or fnmatch.fnmatch(relative, p.rstrip("/") + "/*") for p in self.exclude)
+
+    def included(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name, p) for p in self.include)
+
+    def files(self, paths: Iterable[str]) -> Iterator[str]:
+        for given in paths:
+            path = Path(given)
+            if given != "-" and path.is_dir():
+                yield from self.walk(given)
+            else:
+                yield given
+
+    def walk(self, top: str) -> Iterator[str]:
+        visible = _git_visible(Path(top))
+        found = []
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and not self.excluded(Path(folder, d))]
+            for name in files:
+                if name.startswith(".") or not self.included(name):
+                    continue
+                full = os.path.normpath(os.path.join(folder, name))
+                if self.excluded(Path(full)):
+                    continue
+                if visible is not None and os.path.realpath(full) not in visible:
+                    continue
+                found.append(full)
+        # Sorted by path components, so a folder's files and subfolders interleave as `ls -R` sorts them.
+        yield from sorted(found, key=lambda p: Path(p).parts)
