@@ -23,7 +23,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.9 and 3.10
     import tomli as tomllib
 
-TYPES = ("str", "list", "bool", "int", "float", "table")
+TYPES = ("str", "list", "bool", "int", "float", "table", "tables")
 
 
 @dataclass(frozen=True)
@@ -61,15 +61,16 @@ class OptionParser:
                   metavar: Optional[str] = None) -> None:
         """Declare an option ``name`` (kebab-case), optionally in a plugin's sub-table.
 
-        ``type`` is one of str, list, bool, int, float or table (a mapping,
-        file only). Sub-table options have no flag unless ``cli=True``.
+        ``type`` is one of str, list (of strings), bool, int, float, table (a
+        mapping, file only) or tables (an array of tables, ``[[...]]``, file
+        only). Sub-table options have no flag unless ``cli=True``.
         """
         if type not in TYPES:
             raise ValueError(f"option {name!r}: type must be one of {', '.join(TYPES)}")
         if (table, name) in self.options:
             raise ValueError(f"option {name!r} is declared twice")
         if cli is None:
-            cli = table is None and type != "table"
+            cli = table is None and type not in ("table", "tables")
         self.options[(table, name)] = Option(name, type, default, help, table,
                                              tuple(choices) if choices else None, cli, in_file, metavar)
 
@@ -140,11 +141,14 @@ def _suggest(word: str, known: list[str]) -> str:
 
 def _coerce(option: Option, value: Any, where: str) -> Any:
     """Check a file value's type, with a message that names the key."""
-    expected = {"str": str, "list": list, "bool": bool, "int": int, "float": (int, float), "table": dict}[option.type]
+    expected = {"str": str, "list": list, "bool": bool, "int": int, "float": (int, float), "table": dict,
+                "tables": list}[option.type]
     if option.type == "int" and isinstance(value, bool) or not isinstance(value, expected):
         raise UsageError(f"{where}: {option.name} must be a {option.type}, not {type(value).__name__}")
     if option.type == "list" and not all(isinstance(v, str) for v in value):
         raise UsageError(f"{where}: {option.name} must be a list of strings")
+    if option.type == "tables" and not all(isinstance(v, dict) for v in value):
+        raise UsageError(f"{where}: {option.name} must be an array of tables ([[...]])")
     if option.choices and value not in option.choices:
         raise UsageError(f"{where}: {option.name} must be one of {', '.join(option.choices)}")
     return float(value) if option.type == "float" else value

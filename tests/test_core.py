@@ -352,3 +352,23 @@ def test_exit_zero_and_quiet(tmp_path):
     (tmp_path / "a.txt").write_text("Trump  said.\n", encoding="utf-8")
     result = run("a.txt", "--select", "TST001", "--exit-zero", "--quiet")
     assert result.exit_code == 0 and result.stdout == "a.txt:1:6: TST001 [*] two spaces\n"
+
+
+class TablesOption:
+    @hookimpl
+    def newslint_addoption(self, parser):
+        parser.addoption("rules", type="tables", default=[], table="house")
+
+    @hookimpl
+    def newslint_configure(self, config):
+        TablesOption.seen = config.table("house")["rules"]
+
+
+def test_array_of_tables_option(tmp_path):
+    (tmp_path / "newslint.toml").write_text('[[house.rules]]\ncode = "HS101"\n[[house.rules]]\ncode = "HS102"\n',
+                                            encoding="utf-8")
+    (tmp_path / "a.txt").write_text("text\n", encoding="utf-8")
+    assert run_cli(["check", "a.txt"], [TestPlugin(), TablesOption()]).exit_code == 0
+    assert TablesOption.seen == [{"code": "HS101"}, {"code": "HS102"}]
+    (tmp_path / "newslint.toml").write_text('[house]\nrules = ["HS101"]\n', encoding="utf-8")
+    assert "must be an array of tables" in run_cli(["check", "a.txt"], [TestPlugin(), TablesOption()]).stderr
