@@ -42,6 +42,10 @@ def core_addoption(parser: OptionParser) -> None:
     add("diff", type="bool", default=False, help="print the fixes as a unified diff; write nothing")
     add("statistics", type="bool", default=False, help="print counts per rule and metric summaries instead of findings")
     add("metrics", type="bool", default=False, help="include per-article metrics in json/jsonl output")
+    add("jobs", type="int", default=0, help="worker processes (default: all cores; small runs use one)", in_file=False)
+    add("no-cache", type="bool", default=False, help="do not read or write the results cache")
+    add("cache-dir", help="where the results cache lives (default: .newslint_cache next to the config)")
+    add("no-progress", type="bool", default=False, help="never show the progress line")
     add("stdin-filename", help="the name to report for text read from `-`", in_file=False)
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, TextIO, Union
 
 from . import _suppress
+from ._cache import ResultCache, settings_fingerprint
 from ._config import Config
 from ._corerules import PLUGIN_ERROR
 from ._discover import Discovery
-from ._engine import (Checker, FileFilter, RuleSet, collect, finalize, now, read_articles,
-                      read_error_finding)
+from ._engine import Checker, FileFilter, RuleSet, finalize, now, read_articles, read_error_finding
 from ._errors import ExitCode
-from ._fix import allowed, fix_article, write_fixed
+from ._executor import ProcessExecutor, SerialExecutor, default_jobs
+from ._fix import write_fixed
+from ._progress import Progress
+from ._work import ArticleResult, Worker
 from ._model import Article, ArticleRef, Finding, ReadError, RunSummary
 from ._pluginmanager import PluginSet
 from ._reporting import Reporter
@@ -91,6 +95,71 @@ class FixState:
         return None
 
 
+#: A batch sent to a worker holds about this many characters of text (or 64 articles).
+BATCH_CHARS = 256 * 1024
+BATCH_ARTICLES = 64
+#: Below this much input a process pool costs more to start than it saves.
+PARALLEL_MIN_BYTES = 1024 * 1024
+
+
+def make_executor(session: Session, worker: Worker, files: list[str]) -> tuple[SerialExecutor, int]:
+    """The executor for this run and the total input size."""
+    total = 0
+    for path in files:
+        try:
+            total += os.stat(path).st_size if path != "-" else 0
+        except OSError:
+            pass
+    jobs = session.config.get("jobs") or default_jobs()
+    if jobs > 1 and total >= PARALLEL_MIN_BYTES and "-" not in files:
+        return ProcessExecutor(worker, jobs), total
+    return SerialExecutor(worker), total
+
+
+def make_cache(session: Session, rules: list[Rule]) -> Optional[ResultCache]:
+    config = session.config
+    if config.get("no-cache") or config.get("fix") or config.get("diff"):
+        return None
+    from . import __version__
+
+    modules = [session.plugins.pm.get_plugin(name) for name in session.plugins.info]
+    fingerprint = settings_fingerprint(config.values, config.tables, [r.code for r in rules], modules, __version__)
+    directory = Path(config.get("cache-dir") or config.root / ".newslint_cache")
+    return ResultCache(directory, fingerprint)
+
+
+def jobs_of(session: Session, files: list[str], cache: Optional[ResultCache],
+            keys: dict[str, str]) -> Iterator[tuple[str, Any]]:
+    """The run's work in report order: ("articles", [...]), ("error", ReadError), ("cached", (path, results))."""
+    batch: list[Article] = []
+    size = 0
+    for path in files:
+        key = cache.key(path) if cache is not None else None
+        if key is not None:
+            results = cache.get(key)
+            if results is not None:
+                if batch:
+                    yield "articles", batch
+                    batch, size = [], 0
+                yield "cached", (path, results)
+                continue
+            keys[path] = key
+        for item in session.read(path):
+            if isinstance(item, ReadError):
+                if batch:
+                    yield "articles", batch
+                    batch, size = [], 0
+                yield "error", item
+                continue
+            batch.append(item)
+            size += len(item.text)
+            if size >= BATCH_CHARS or len(batch) >= BATCH_ARTICLES:
+                yield "articles", batch
+                batch, size = [], 0
+    if batch:
+        yield "articles", batch
+
+
 def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCode:
     """Check every path of the run; findings stream to ``reporter``."""
     config = session.config
@@ -99,11 +168,23 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
     ruleset = RuleSet(rules)
     checker = Checker(ruleset, FileFilter(config.get("per-file-ignores") or {}, config.root))
     fixing = bool(config.get("fix") or config.get("diff"))
-    applicable = allowed(bool(config.get("unsafe-fixes")))
+    worker = Worker(checker, fixing, bool(config.get("unsafe-fixes")))
     fixes = FixState(session, bool(config.get("diff")))
     want_metrics = bool(config.get("metrics") or config.get("statistics"))
     collected: dict[str, list[tuple[ArticleRef, Any]]] = {}
     corpus_suppressions: dict[tuple[str, Optional[int]], _suppress.Suppressions] = {}
+    files = list(session.iter_files(config.paths or ["."]))
+    executor, total_bytes = make_executor(session, worker, files)
+    cache = make_cache(session, rules)
+    progress = Progress(session.stderr, total_bytes, not config.get("no-progress"))
+    if config.get("verbose"):
+        workers = getattr(executor, "jobs", 1)
+        session.stderr.write(f"newslint: {len(files)} files, {total_bytes / 1e6:.1f} MB, {len(rules)} rules, "
+                             f"executor {executor.name} ({workers} worker{'s' if workers != 1 else ''}), "
+                             f"cache {'on' if cache and cache.db else 'off'}\n")
+    keys: dict[str, str] = {}
+    file_results: list = []  # the current file's results, for the cache
+    current: Optional[str] = None
 
     def report(finding: Finding) -> None:
         summary.findings += 1
@@ -114,51 +195,72 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
             summary.fixable += 1
         reporter.add(finding)
 
+    def start_file(path: str) -> None:
+        nonlocal current, file_results
+        if path == current:
+            return
+        if current is not None:
+            end_file(current)
+        current = fixes.path = path
+        file_results = []
+        summary.files += 1
+
+    def end_file(path: str) -> None:
+        if fixing:
+            problem = fixes.flush()
+            if problem:
+                session.stderr.write(f"newslint: {problem}\n")
+        key = keys.pop(path, None)
+        if cache is not None and key is not None:
+            cache.put(key, file_results)
+
+    def take(ref: ArticleRef, result: ArticleResult, size: int) -> None:
+        summary.articles += 1
+        summary.bytes += size
+        summary.fixed += result.fixed
+        for code, value in result.collected.items():
+            collected.setdefault(code, []).append((ref, value))
+        if result.suppressions is not None:
+            corpus_suppressions[(ref.path, ref.record)] = result.suppressions
+        for finding in result.findings:
+            report(finding)
+        if want_metrics and result.metrics:
+            reporter.add_article(ref, result.metrics)
+        progress.update(summary.articles, summary.bytes, summary.findings)
+
     reporter.start(rules)
     for error in session.plugins.errors:
         report(Finding(error.plugin, 1, 1, 1, 1, PLUGIN_ERROR.code, PLUGIN_ERROR.name,
                        f"plugin {error.plugin}: {error.message}", "error"))
-    current_path: Optional[str] = None
-    for item in session.iter_articles(config.paths or ["."]):
-        if item.path != current_path:
-            if fixing:
-                problem = fixes.flush()
-                if problem:
-                    session.stderr.write(f"newslint: {problem}\n")
-            current_path = fixes.path = item.path
-            summary.files += 1
-        if isinstance(item, ReadError):
-            report(read_error_finding(item))
-            continue
-        summary.articles += 1
-        summary.bytes += len(item.text)
-        if fixing and item.path != "-":
-            fixed, findings, count = fix_article(item, checker.check, applicable)
-            if count:
-                summary.fixed += count
-                fixes.add(item, fixed)
-            article = fixed
-        else:
-            article = item
-            findings = checker.check(article)
-        if ruleset.corpus_rules:
-            values, crashes = collect(article, ruleset)
-            findings.extend(crashes)
-            ref = article.ref
-            for code, value in values.items():
-                collected.setdefault(code, []).append((ref, value))
-            if article.ignores or _suppress.MARKER in article.text:
-                parsed = _suppress.parse(article, article.ignores)
-                if parsed is not None:
-                    corpus_suppressions[(article.path, article.record)] = parsed
-        for finding in findings:
-            report(finding)
-        if want_metrics and article.metrics:
-            reporter.add_article(article.ref, article.metrics)
-    if fixing:
-        problem = fixes.flush()
-        if problem:
-            session.stderr.write(f"newslint: {problem}\n")
+    try:
+        for (kind, payload), output in executor.map(jobs_of(session, files, cache, keys)):
+            if kind == "error":
+                start_file(payload.path)
+                file_results.append(("error", payload))
+                report(read_error_finding(payload))
+            elif kind == "cached":
+                path, results = payload
+                start_file(path)
+                for entry in results:
+                    if entry[0] == "error":
+                        report(read_error_finding(entry[1]))
+                    else:
+                        take(*entry[1:])
+            else:
+                for article, result in zip(payload, output):
+                    start_file(article.path)
+                    ref = article.ref
+                    if result.fixed_text is not None:
+                        fixes.add(article, article.with_text(result.fixed_text))
+                    file_results.append(("article", ref, result, len(article.text)))
+                    take(ref, result, len(article.text))
+        if current is not None:
+            end_file(current)
+    finally:
+        executor.close()
+        if cache is not None:
+            cache.close()
+        progress.close()
     if ruleset.corpus_rules:
         corpus = finalize(ruleset, collected, checker)
         corpus.sort(key=lambda f: (f.path, f.sort_key))
@@ -171,10 +273,8 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
     list(session.plugins.call_each("newslint_run_finished", summary=summary, config=config))
     if summary.errors:
         return ExitCode.ERROR
-    if summary.findings and not config.get("exit-zero"):
-        if fixing and config.get("diff"):
-            return ExitCode.FINDINGS
-        return ExitCode.FINDINGS
-    if config.get("diff") and summary.fixed:
+    if config.get("exit-zero"):
+        return ExitCode.OK
+    if summary.findings or (config.get("diff") and summary.fixed):
         return ExitCode.FINDINGS
     return ExitCode.OK

@@ -1,0 +1,103 @@
+"""A results cache like ruff's: a file's results keyed by its content, the settings and the plugins.
+
+A re-run over unchanged files reads each file, hashes it and reuses the stored
+results (findings, metrics and the corpus rules' sketches) without running any
+rule. The cache is one SQLite file; a damaged or locked cache is ignored, never
+an error, since it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+#: Files larger than this are not cached: their results would be held in memory until the file ends.
+MAX_CACHED_BYTES = 64 * 1024 * 1024
+
+
+def settings_fingerprint(config_values: dict[str, Any], tables: dict[str, Any], rule_codes: list[str],
+                         modules: list[Any], version: str) -> str:
+    """A hash of everything besides the file's content that changes results."""
+    ignored = {"format", "output-file", "quiet", "verbose", "statistics", "jobs", "no-cache",
+               "cache-dir", "no-progress", "exit-zero"}
+    settings = {k: v for k, v in config_values.items() if k not in ignored}
+    # Module files' sizes and times: a plugin edited in place (an editable install) must not reuse results.
+    stamps = []
+    for module in modules:
+        path = getattr(module, "__file__", None)
+        if path:
+            try:
+                stat = os.stat(path)
+                stamps.append((path, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                pass
+    blob = json.dumps([version, sys.version_info[:2], settings, tables, sorted(rule_codes), sorted(stamps)],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ResultCache:
+    """Stored results per (path, content, settings)."""
+
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        self.db: Optional[sqlite3.Connection] = None
+        self.pending: list[tuple[str, bytes]] = []
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            ignore = directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by newslint.\n*\n", encoding="utf-8")
+            self.db = sqlite3.connect(str(directory / "results.sqlite3"), timeout=2)
+            self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB)")
+        except (OSError, sqlite3.Error):
+            self.db = None
+
+    def key(self, path: str) -> Optional[str]:
+        """The cache key of the file at ``path`` now, or None when it is not cacheable."""
+        if self.db is None or path == "-":
+            return None
+        try:
+            if os.stat(path).st_size > MAX_CACHED_BYTES:
+                return None
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return None
+        return hashlib.sha256(f"{self.fingerprint}\0{path}\0{digest}".encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> Optional[list]:
+        assert self.db is not None
+        try:
+            row = self.db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except Exception:  # a damaged entry is a miss
+            return None
+
+    def put(self, key: str, results: list) -> None:
+        try:
+            self.pending.append((key, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)))
+        except Exception:
+            return
+        if len(self.pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.db is None or not self.pending:
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", self.pending)
+        except sqlite3.Error:
+            pass
+        self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        if self.db is not None:
+            self.db.close()

@@ -1,0 +1,117 @@
+"""Parallel runs report exactly what serial runs report; the cache skips rule work on unchanged files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import TestPlugin
+from newslint import Rule, hookimpl
+from newslint.testing import run_cli
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def mixed_corpus(tmp_path, monkeypatch):
+    """About 2 MB of real seed text as .txt, .md and .jsonl, with duplicates, damage and bad records."""
+    monkeypatch.chdir(tmp_path)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(120):
+        text = seeds[i % 3].replace(". ", ".  ", i % 4)  # some double spaces for TST001
+        if i % 5 == 0:
+            text = text.upper()[:2000]  # shouted text for TST002
+        (corpus / f"{i:03d}.{'md' if i % 2 else 'txt'}").write_text(text, encoding="utf-8")
+    records = [json.dumps({"id": f"r{i}", "text": seeds[i % 3].replace(" said", "  said", 1)}) for i in range(150)]
+    records[7] = "{not json"
+    (corpus / "wire.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"bad \xff byte")
+    return corpus
+
+
+def check(*argv, plugins=None):
+    result = run_cli(["check", "--isolated", "--no-cache", "--format", "json", "--select", "TST", *argv],
+                     plugins or [TestPlugin()])
+    return result
+
+
+def test_jobs_two_reports_exactly_what_jobs_one_reports(mixed_corpus):
+    serial = check("--jobs", "1", "--verbose", "corpus")
+    parallel = check("--jobs", "2", "--verbose", "corpus")
+    assert "executor serial" in serial.stderr and "executor processes (2 workers)" in parallel.stderr
+    findings = json.loads(serial.stdout)
+    assert len(findings) > 300
+    assert {f["code"] for f in findings} == {"TST001", "TST002", "TST004", "NL001", "NL002"}
+    assert parallel.stdout == serial.stdout
+    assert parallel.exit_code == serial.exit_code
+
+
+class CountingRule(Rule):
+    """## What it does
+    Counts how often it runs.
+
+    ## Why is this bad?
+    Test rule.
+
+    ## Example
+    Any text.
+
+    ## Fix safety
+    No fix.
+    """
+
+    code = "TST020"
+    name = "counting"
+    summary = "Counts"
+    calls = 0
+
+    def check_article(self, article):
+        CountingRule.calls += 1
+        if "Kudlow" in article.text:
+            yield self.finding(article, 0, 5, "mentions Kudlow")
+
+
+class CountingPlugin:
+    @hookimpl
+    def newslint_register_rules(self, register, config):
+        register(CountingRule())
+
+
+def test_cache_reuses_results_of_unchanged_files(mixed_corpus, tmp_path):
+    argv = ["check", "--isolated", "--jobs", "1", "--format", "json", "--select", "TST004,TST020",
+            "--cache-dir", str(tmp_path / "cache"), "corpus"]
+    CountingRule.calls = 0
+    cold = run_cli(argv, [TestPlugin(), CountingPlugin()])
+    cold_calls = CountingRule.calls
+    assert cold_calls == 120 + 149
+    CountingRule.calls = 0
+    warm = run_cli(argv, [TestPlugin(), CountingPlugin()])
+    assert CountingRule.calls == 0
+    assert warm.stdout == cold.stdout
+    (mixed_corpus / "005.md").write_text("Haley shot back at Kudlow on Tuesday.\n", encoding="utf-8")
+    CountingRule.calls = 0
+    changed = run_cli(argv, [TestPlugin(), CountingPlugin()])
+    assert CountingRule.calls == 1
+    assert changed.stdout != cold.stdout
+    assert (tmp_path / "cache" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+
+
+def test_cache_is_keyed_by_settings(mixed_corpus, tmp_path):
+    base = ["check", "--isolated", "--jobs", "1", "--format", "json", "--cache-dir", str(tmp_path / "cache"), "corpus"]
+    run_cli([*base, "--select", "TST020"], [CountingPlugin()])
+    CountingRule.calls = 0
+    run_cli([*base, "--select", "TST020", "--extend-select", "NL003"], [CountingPlugin()])
+    assert CountingRule.calls > 0
+
+
+def test_damaged_cache_is_ignored(mixed_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "results.sqlite3").write_bytes(b"this is not a database")
+    result = run_cli(["check", "--isolated", "--jobs", "1", "--select", "TST020", "--cache-dir", str(cache),
+                      "corpus"], [CountingPlugin()])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
