@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -32,25 +33,32 @@ def _git_visible(folder: Path) -> Optional[set[str]]:
     return {os.path.realpath(os.path.join(probe, name)) for name in out.decode("utf-8", "replace").split("\0") if name}
 
 
+def _compile(patterns: Iterable[str]) -> "re.Pattern[str]":
+    """One regex for a list of glob patterns (fnmatch semantics), matched in one call per path."""
+    translated = [fnmatch.translate(p) for p in patterns]
+    return re.compile("|".join(f"(?:{t})" for t in translated) if translated else r"(?!)")
+
+
 class Discovery:
     """Expands the paths of a run into the files to read."""
 
     def __init__(self, include: Iterable[str], exclude: Iterable[str], root: Path) -> None:
-        self.include = list(include)
-        self.exclude = list(exclude)
+        self.include = _compile(include)
+        # An excluded folder pattern also excludes everything below it.
+        self.exclude = _compile([p for pattern in exclude for p in (pattern, pattern.rstrip("/") + "/*")])
         self.root = root.resolve()
 
     def excluded(self, path: Path) -> bool:
-        name = path.name
+        if self.exclude.match(path.name):
+            return True
         try:
             relative = path.resolve().relative_to(self.root).as_posix()
         except ValueError:
             relative = path.as_posix()
-        return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p)
-                   or fnmatch.fnmatch(relative, p.rstrip("/") + "/*") for p in self.exclude)
+        return bool(self.exclude.match(relative))
 
     def included(self, name: str) -> bool:
-        return any(fnmatch.fnmatch(name, p) for p in self.include)
+        return bool(self.include.match(name))
 
     def files(self, paths: Iterable[str]) -> Iterator[str]:
         for given in paths:
