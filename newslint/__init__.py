@@ -10,6 +10,7 @@ import pluggy
 
 from ._config import Config, OptionParser
 from ._errors import ExitCode, UsageError
+from ._executor import Executor, ExecutorFactory
 from ._model import (Applicability, Article, ArticleRef, Edit, Finding, Fix, Line, Location,
                      ReadError, RunSummary, Severity)
 from ._reporting import Command, Reporter, ReporterFactory
@@ -21,7 +22,8 @@ __version__ = "0.1.0"
 hookimpl = pluggy.HookimplMarker("newslint")
 
 __all__ = [
-    "Applicability", "Article", "ArticleRef", "Command", "Config", "Edit", "ExitCode", "Finding",
+    "Applicability", "Article", "ArticleRef", "Command", "Config", "Edit", "Executor", "ExecutorFactory",
+    "ExitCode", "Finding",
     "Fix", "Line", "Location", "OptionParser", "ReadError", "Reporter", "ReporterFactory", "Rule",
     "RunSummary", "Severity", "UsageError", "hookimpl", "__version__",
 ]

@@ -42,6 +42,7 @@ def core_addoption(parser: OptionParser) -> None:
     add("diff", type="bool", default=False, help="print the fixes as a unified diff; write nothing")
     add("statistics", type="bool", default=False, help="print counts per rule and metric summaries instead of findings")
     add("metrics", type="bool", default=False, help="include per-article metrics in json/jsonl output")
+    add("executor", default="local", help="where checking runs: local (processes on this machine) or a plugin's, e.g. dask")
     add("jobs", type="int", default=0, help="worker processes (default: all cores; small runs use one)", in_file=False)
     add("no-cache", type="bool", default=False, help="do not read or write the results cache")
     add("cache-dir", help="where the results cache lives (default: .newslint_cache next to the config)")
@@ -115,6 +116,8 @@ def _main(argv: list[str], extra_plugins: Iterable[object], stdout: TextIO, stde
     list(plugins.call_each("newslint_register_commands", register=lambda c: commands.setdefault(c.name, c)))
     formats: dict[str, object] = {}
     list(plugins.call_each("newslint_register_formats", register=formats.__setitem__))
+    executors: dict[str, object] = {}
+    list(plugins.call_each("newslint_register_executors", register=executors.__setitem__))
 
     known = set(BUILTIN_COMMANDS) | set(commands)
     if not argv or (argv[0] not in known and argv[0] not in ("-h", "--help", "--version")):
@@ -140,7 +143,7 @@ def _main(argv: list[str], extra_plugins: Iterable[object], stdout: TextIO, stde
 
         list(plugins.call_impl(impl, "newslint_register_rules", register=register, config=config))
 
-    session = Session(plugins, config, registry, stdout, stderr, stdin, formats)
+    session = Session(plugins, config, registry, stdout, stderr, stdin, formats, executors)
     if args.command == "rule":
         return explain_rules(session, args)
     if args.command == "plugins":

@@ -1,8 +1,8 @@
-"""Where the work runs: in this process, or over a pool of worker processes.
+"""Where the work runs: in this process, over local worker processes, or on an executor plugin's engine.
 
-An executor maps ``Worker.process_batch`` over batches of articles and gives
-the results back in input order, so a parallel run reports exactly what a
-serial run reports. The pool keeps a bounded number of batches in flight, so
+An executor maps a task (checking one batch of articles) over batches and gives
+the results back in input order, so every executor reports exactly what a
+serial run reports. Executors keep a bounded number of batches in flight, so
 memory does not grow with the size of the corpus.
 """
 
@@ -12,74 +12,108 @@ import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
-from ._work import Worker
+if TYPE_CHECKING:
+    from ._config import Config
+    from ._model import Article
 
-#: Set in each pool process by the initializer (inherited through fork, so rules need not pickle).
-_WORKER: Optional[Worker] = None
-
-
-def _init(worker: Worker) -> None:
-    global _WORKER
-    _WORKER = worker
+#: Checks one batch of articles; picklable, so it can travel to other processes or machines.
+Task = Callable[[list["Article"]], list[Any]]
 
 
-def _process_batch(articles: list) -> list:
-    assert _WORKER is not None
-    return _WORKER.process_batch(articles)
+class Executor:
+    """Base class of an executor: runs ``task`` over batches, results in input order.
 
+    A plugin provides another engine (Dask, Ray, Spark) by subclassing this and
+    registering the class with ``newslint_register_executors``. ``map`` must
+    yield exactly one result per batch, in the order the batches came, and
+    should not read far ahead of what it has yielded.
+    """
 
-class SerialExecutor:
-    """Runs every batch in this process."""
-
+    #: The name ``--executor`` selects it by.
     name = "serial"
 
-    def __init__(self, worker: Worker) -> None:
-        self.worker = worker
+    def __init__(self, task: Task, config: "Config") -> None:
+        self.task = task
+        self.config = config
+        #: How many workers run the task (shown by ``--verbose``).
+        self.workers = 1
 
-    def map(self, jobs: Iterable[tuple[str, Any]]) -> Iterator[tuple[tuple[str, Any], Any]]:
-        for job in jobs:
-            yield job, self.worker.process_batch(job[1]) if job[0] == "articles" else None
+    def map(self, batches: Iterable[list["Article"]]) -> Iterator[list[Any]]:
+        """The task's result for each batch, in order."""
+        for batch in batches:
+            yield self.task(batch)
 
     def close(self) -> None:
-        pass
+        """Release workers; called once, also after an error."""
 
 
-class ProcessExecutor(SerialExecutor):
-    """Runs batches on ``jobs`` worker processes, results in input order."""
+ExecutorFactory = Callable[[Task, "Config"], Executor]
+
+#: Set in each pool process by the initializer (inherited through fork, so rules need not pickle).
+_TASK: Optional[Task] = None
+
+
+def _init(task: Task) -> None:
+    global _TASK
+    _TASK = task
+
+
+def _run_batch(batch: list) -> list:
+    assert _TASK is not None
+    return _TASK(batch)
+
+
+class ProcessExecutor(Executor):
+    """Runs batches on ``--jobs`` local worker processes."""
 
     name = "processes"
 
-    def __init__(self, worker: Worker, jobs: int) -> None:
-        super().__init__(worker)
+    def __init__(self, task: Task, config: "Config") -> None:
+        super().__init__(task, config)
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.jobs = jobs
-        self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(worker,))
+        self.workers = config.get("jobs") or default_jobs()
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init, initargs=(task,))
 
-    def map(self, jobs: Iterable[tuple[str, Any]]) -> Iterator[tuple[tuple[str, Any], Any]]:
-        pending: deque[tuple[tuple[str, Any], Optional[Future]]] = deque()
-        limit = 4 * self.jobs
-        for job in jobs:
-            future = self.pool.submit(_process_batch, job[1]) if job[0] == "articles" else None
-            pending.append((job, future))
-            while len(pending) > limit or (pending and (pending[0][1] is None or pending[0][1].done())):
-                yield self._resolve(*pending.popleft())
+    def map(self, batches: Iterable[list["Article"]]) -> Iterator[list[Any]]:
+        pending: deque[tuple[list, Future]] = deque()
+        limit = 4 * self.workers
+        for batch in batches:
+            pending.append((batch, self.pool.submit(_run_batch, batch)))
+            while len(pending) > limit or (pending and pending[0][1].done()):
+                yield self._result(*pending.popleft())
         while pending:
-            yield self._resolve(*pending.popleft())
+            yield self._result(*pending.popleft())
 
-    def _resolve(self, job: tuple[str, Any], future: Optional[Future]) -> tuple[tuple[str, Any], Any]:
-        if future is None:
-            return job, None
+    def _result(self, batch: list, future: Future) -> list:
         try:
-            return job, future.result()
+            return future.result()
         except Exception:
             # A worker died or a result did not pickle: check that batch here instead.
-            return job, self.worker.process_batch(job[1])
+            return self.task(batch)
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+
+
+def in_order(executor: Executor, jobs: Iterable[tuple[str, Any]]) -> Iterator[tuple[tuple[str, Any], Any]]:
+    """Run the "articles" jobs on ``executor``; other jobs pass through in their place."""
+    queue: deque[tuple[str, Any]] = deque()
+
+    def batches() -> Iterator[list]:
+        for job in jobs:
+            queue.append(job)
+            if job[0] == "articles":
+                yield job[1]
+
+    for output in executor.map(batches()):
+        while queue[0][0] != "articles":
+            yield queue.popleft(), None
+        yield queue.popleft(), output
+    while queue:
+        yield queue.popleft(), None
 
 
 def default_jobs() -> int:

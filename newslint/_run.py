@@ -15,7 +15,8 @@ from ._corerules import PLUGIN_ERROR
 from ._discover import Discovery
 from ._engine import Checker, FileFilter, RuleSet, finalize, now, read_articles, read_error_finding
 from ._errors import ExitCode
-from ._executor import ProcessExecutor, SerialExecutor, default_jobs
+from ._errors import UsageError
+from ._executor import Executor, ProcessExecutor, default_jobs, in_order
 from ._fix import write_fixed
 from ._progress import Progress
 from ._work import ArticleResult, Worker
@@ -36,6 +37,7 @@ class Session:
     stderr: TextIO
     stdin: Optional[TextIO] = None
     formats: dict[str, Any] = field(default_factory=dict)
+    executors: dict[str, Any] = field(default_factory=dict)
 
     def discovery(self) -> Discovery:
         config = self.config
@@ -102,7 +104,7 @@ BATCH_ARTICLES = 64
 PARALLEL_MIN_BYTES = 1024 * 1024
 
 
-def make_executor(session: Session, worker: Worker, files: list[str]) -> tuple[SerialExecutor, int]:
+def make_executor(session: Session, worker: Worker, files: list[str]) -> tuple[Executor, int]:
     """The executor for this run and the total input size."""
     total = 0
     for path in files:
@@ -110,10 +112,18 @@ def make_executor(session: Session, worker: Worker, files: list[str]) -> tuple[S
             total += os.stat(path).st_size if path != "-" else 0
         except OSError:
             pass
-    jobs = session.config.get("jobs") or default_jobs()
+    config = session.config
+    name = config.get("executor")
+    if name != "local":
+        factory = session.executors.get(name)
+        if factory is None:
+            known = ", ".join(sorted(["local", *session.executors]))
+            raise UsageError(f"unknown executor {name!r}; choose from {known} (pip install newslint[dask] adds dask)")
+        return factory(worker, config), total
+    jobs = config.get("jobs") or default_jobs()
     if jobs > 1 and total >= PARALLEL_MIN_BYTES and "-" not in files:
-        return ProcessExecutor(worker, jobs), total
-    return SerialExecutor(worker), total
+        return ProcessExecutor(worker, config), total
+    return Executor(worker, config), total
 
 
 def make_cache(session: Session, rules: list[Rule]) -> Optional[ResultCache]:
@@ -178,7 +188,7 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
     cache = make_cache(session, rules)
     progress = Progress(session.stderr, total_bytes, not config.get("no-progress"))
     if config.get("verbose"):
-        workers = getattr(executor, "jobs", 1)
+        workers = executor.workers
         session.stderr.write(f"newslint: {len(files)} files, {total_bytes / 1e6:.1f} MB, {len(rules)} rules, "
                              f"executor {executor.name} ({workers} worker{'s' if workers != 1 else ''}), "
                              f"cache {'on' if cache and cache.db else 'off'}\n")
@@ -233,7 +243,7 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
         report(Finding(error.plugin, 1, 1, 1, 1, PLUGIN_ERROR.code, PLUGIN_ERROR.name,
                        f"plugin {error.plugin}: {error.message}", "error"))
     try:
-        for (kind, payload), output in executor.map(jobs_of(session, files, cache, keys)):
+        for (kind, payload), output in in_order(executor, jobs_of(session, files, cache, keys)):
             if kind == "error":
                 start_file(payload.path)
                 file_results.append(("error", payload))

@@ -56,5 +56,6 @@ class Worker:
                 result.suppressions = _suppress.parse(article, article.ignores)
         return result
 
-    def process_batch(self, articles: list[Article]) -> list[ArticleResult]:
+    def __call__(self, articles: list[Article]) -> list[ArticleResult]:
+        """Check a batch of articles: the task executors run."""
         return [self.process(article) for article in articles]

@@ -13,6 +13,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from ._config import Config, OptionParser
+    from ._executor import ExecutorFactory
     from ._model import Article, ReadError, RunSummary
     from ._reporting import Command, ReporterFactory
     from ._rules import Rule
@@ -43,6 +44,11 @@ def newslint_register_formats(register: Callable[[str, "ReporterFactory"], None]
 @hookspec
 def newslint_register_commands(register: Callable[["Command"], None]) -> None:
     """Call ``register(command)`` for each extra ``newslint`` subcommand this plugin adds."""
+
+
+@hookspec
+def newslint_register_executors(register: Callable[[str, "ExecutorFactory"], None]) -> None:
+    """Call ``register(name, factory)`` for each engine ``--executor`` may name (e.g. ``dask``)."""
 
 
 @hookspec(firstresult=True)

@@ -368,7 +368,7 @@ def test_array_of_tables_option(tmp_path):
     (tmp_path / "newslint.toml").write_text('[[house.rules]]\ncode = "HS101"\n[[house.rules]]\ncode = "HS102"\n',
                                             encoding="utf-8")
     (tmp_path / "a.txt").write_text("text\n", encoding="utf-8")
-    assert run_cli(["check", "a.txt"], [TestPlugin(), TablesOption()]).exit_code == 0
+    assert run_cli(["check", "--select", "TST001", "a.txt"], [TestPlugin(), TablesOption()]).exit_code == 0
     assert TablesOption.seen == [{"code": "HS101"}, {"code": "HS102"}]
     (tmp_path / "newslint.toml").write_text('[house]\nrules = ["HS101"]\n', encoding="utf-8")
     assert "must be an array of tables" in run_cli(["check", "a.txt"], [TestPlugin(), TablesOption()]).stderr
