@@ -182,7 +182,10 @@ class Article:
 
     @property
     def ref(self) -> ArticleRef:
-        return ArticleRef(self.path, self.record, self.article_id, self.first_line, dict(self.meta))
+        """This article's :class:`ArticleRef`; corpus rules keep one per article, so only short scalar metadata goes in."""
+        meta = {k: v for k, v in self.meta.items()
+                if isinstance(v, (int, float, bool)) or (isinstance(v, str) and len(v) <= 200)}
+        return ArticleRef(self.path, self.record, self.article_id, self.first_line, meta)
 
     def with_text(self, text: str) -> "Article":
         """The same article with other text (used to re-check after a fix)."""
