@@ -110,24 +110,17 @@ def fixed_text_file(path: Path, fixed: dict[Optional[int], Article], originals: 
     return content, content[:start] + article.text + content[start + len(old_text):]
 
 
-def fixed_jsonl_lines(path: Path, fixed: dict[Optional[int], Article], text_field: str) -> tuple[list[bytes], list[bytes]]:
-    """(old, new) lines of a JSONL file; only the records in ``fixed`` are re-encoded."""
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as stream:
-        old = stream.read().splitlines(keepends=True)
-    new = list(old)
-    for record, article in fixed.items():
-        raw = old[record - 1]
-        body = raw.rstrip(b"\r\n")
-        ending = raw[len(body):]
-        data = json.loads(body)
-        data[text_field] = article.text
-        # Keep the record's own style of escaping non-ASCII characters.
-        ascii_only = b"\\u" in body and body.isascii()
-        compact = b'": ' not in body and b", " not in body
-        separators = (",", ":") if compact else (", ", ": ")
-        new[record - 1] = json.dumps(data, ensure_ascii=ascii_only, separators=separators).encode("utf-8") + ending
-    return old, new
+def reencode_record(raw: bytes, text: str, text_field: str) -> bytes:
+    """A JSONL record line with its text field replaced, in the record's own JSON style."""
+    body = raw.rstrip(b"\r\n")
+    ending = raw[len(body):]
+    data = json.loads(body)
+    data[text_field] = text
+    # Keep the record's own style: escaped or literal non-ASCII, compact or spaced separators.
+    ascii_only = b"\\u" in body and body.isascii()
+    compact = b'": ' not in body and b", " not in body
+    separators = (",", ":") if compact else (", ", ": ")
+    return json.dumps(data, ensure_ascii=ascii_only, separators=separators).encode("utf-8") + ending
 
 
 def write_fixed(path: Path, fixed: dict[Optional[int], Article], originals: dict[Optional[int], str],
@@ -141,12 +134,43 @@ def write_fixed(path: Path, fixed: dict[Optional[int], Article], originals: dict
         bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
         write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + new_content.encode("utf-8"))
         return None
-    old_lines, new_lines = fixed_jsonl_lines(path, fixed, text_field)
-    if diff_only:
-        decode = [line.decode("utf-8", "replace") for line in old_lines]
-        return unified_diff(str(path), decode, [line.decode("utf-8", "replace") for line in new_lines])
-    data = b"".join(new_lines)
-    write_atomic(path, gzip.compress(data) if path.name.endswith(".gz") else data)
+    return rewrite_jsonl(path, fixed, text_field, diff_only)
+
+
+def rewrite_jsonl(path: Path, fixed: dict[Optional[int], Article], text_field: str, diff_only: bool) -> Optional[str]:
+    """Stream a JSONL file to a temporary copy with the fixed records re-encoded, then rename it into place.
+
+    Every other record is copied byte for byte. With ``diff_only`` nothing is
+    written and the diff has one hunk per changed record.
+    """
+    gz = path.name.endswith(".gz")
+    opener = gzip.open if gz else open
+    hunks: list[str] = []
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as raw_out, opener(path, "rb") as source:
+            out = gzip.GzipFile(fileobj=raw_out, mode="wb") if gz else raw_out
+            for number, line in enumerate(source, 1):
+                article = fixed.get(number)
+                if article is not None:
+                    new = reencode_record(line, article.text, text_field)
+                    if diff_only:
+                        hunks.append(f"@@ -{number} +{number} @@\n-{line.decode('utf-8', 'replace').rstrip()}\n"
+                                     f"+{new.decode('utf-8').rstrip()}\n")
+                    line = new
+                if not diff_only:
+                    out.write(line)
+            if gz:
+                out.close()
+        if diff_only:
+            os.unlink(temporary)
+            return f"--- a/{path}\n+++ b/{path}\n" + "".join(hunks) if hunks else None
+        os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
     return None
 
 

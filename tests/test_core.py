@@ -372,3 +372,17 @@ def test_array_of_tables_option(tmp_path):
     assert TablesOption.seen == [{"code": "HS101"}, {"code": "HS102"}]
     (tmp_path / "newslint.toml").write_text('[house]\nrules = ["HS101"]\n', encoding="utf-8")
     assert "must be an array of tables" in run_cli(["check", "a.txt"], [TestPlugin(), TablesOption()]).stderr
+
+
+def test_jsonl_gz_fix_and_jsonl_diff(tmp_path):
+    with gzip.open(tmp_path / "c.jsonl.gz", "wt", encoding="utf-8") as stream:
+        stream.write(json.dumps({"id": 1, "text": "Trump  said."}) + "\n" + json.dumps({"id": 2, "text": "ok"}) + "\n")
+    run("--fix", "c.jsonl.gz", "--select", "TST001")
+    with gzip.open(tmp_path / "c.jsonl.gz", "rt", encoding="utf-8") as stream:
+        assert [json.loads(line)["text"] for line in stream] == ["Trump said.", "ok"]
+    (tmp_path / "d.jsonl").write_text(json.dumps({"id": 1, "text": "ok"}) + "\n"
+                                      + json.dumps({"id": 2, "text": "a  b"}) + "\n", encoding="utf-8")
+    before = (tmp_path / "d.jsonl").read_bytes()
+    diff = run("--diff", "d.jsonl", "--select", "TST001").stdout
+    assert '@@ -2 +2 @@\n-{"id": 2, "text": "a  b"}\n+{"id": 2, "text": "a b"}\n' in diff
+    assert (tmp_path / "d.jsonl").read_bytes() == before
