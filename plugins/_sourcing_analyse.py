@@ -1,0 +1,482 @@
+"""Find the attributions of an article: cue first, then the source phrase in a bounded window.
+
+1. Scan the article once for cue words (said, told, according to, ...).
+2. For each cue outside quoted speech, take the sentence around it and read
+   at most ``WINDOW_WORDS`` words on one side: the subject to the left
+   ("two officials said"), or the phrase to the right for inverted and prefix
+   cues ('", said a spokesman', "according to people familiar with ...").
+3. Hand each source phrase to the classifier; resolve pronouns to the nearest
+   earlier speaker; group the results by sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import _sourcing_classify as C
+from ._sourcing_lexicon import BELIEF, DOCUMENT_CUE, OUTLET_CUE, PREFIX, SPEECH, Lexicon
+from ._sourcing_text import Paragraph, paragraph_bounds, tokens
+
+WINDOW_WORDS = 15
+WINDOW_CHARS = 160
+RIGHT_WORDS = 14
+
+#: Tokens that end a source phrase when reading leftwards from a cue.
+BOUNDARY_PUNCT = frozenset(",;:()[]{}—–\"“”«»!?.|")
+CLAUSE_WORDS = frozenset("""that which because while when whether if but although though as since
+after before so where whereas once until unless than who whom whose why how what said says told
+amid despite has have had is are was were be been will would could should can may might must
+did do does""".split())
+SUBJECT_PRONOUNS = frozenset("he she it they we i you".split())
+RELATIVES = frozenset("who whom whose which that".split())
+#: Words right before a cue that mean it reports no statement ("did not say", "to believe").
+BLOCKERS = frozenset("""not never n't to was were is are be been being would could should will
+can may might must did does do cannot shall no nor neither hardly barely in of for with at by
+from into onto about without the a an its his her their our my your any no little much more
+less such own than very""".split())
+#: Cue forms that are also nouns ("its initial forecast", "in doubt", "think tank"): they
+#: count only right after a source word, never after a description ("familiar with the matter").
+NOUN_CUES = frozenset("""forecast forecasts claims notes tweets thought fear fears worry worries
+hope hopes doubt doubts suspect suspects feel see sees estimated cite think""".split())
+NOT_AFTER_CUE = frozenset({"tank", "tanks"})
+#: A parenthetical between commas that describes the subject: "X, who ..., said".
+PAREN_OPENERS = frozenset("""who whose which a an the one also himself herself themselves
+speaking citing like both each in at along together among his her their its another including
+asked reached contacted interviewed when after too however meanwhile though though, for
+formerly now then once""".split())
+#: Words that end a phrase read rightwards, unless they open a description of a head.
+RIGHT_CUT = frozenset("""on in at during late early last this yesterday today tonight
+tomorrow monday tuesday wednesday thursday friday saturday sunday when while as because
+adding saying told cited quoted according who which that said says after before since
+although though but so if whether than to by""".split())
+ANONYMITY_FORCERS = frozenset({"unnamed", "anonymous", "unidentified"})
+QUOTE_CUES = frozenset({"quoted", "quotes", "cited", "cites"})
+
+
+@dataclass
+class Attribution:
+    """One source phrase attached to one cue."""
+
+    start: int            # span of the source phrase in article.text
+    end: int
+    cue_start: int
+    cue_end: int
+    cue_kind: str
+    sentence: tuple
+    verdict: C.Verdict
+    kind: str = ""        # verdict kind after pronoun resolution
+    repeat: bool = False  # a pronoun for a speaker already counted in this sentence
+
+    @property
+    def unnamed(self) -> bool:
+        return self.kind in C.UNNAMED_KINDS
+
+
+@dataclass
+class Marker:
+    """An explicit grant of anonymity ("who asked not to be named") and whether a reason is given."""
+
+    start: int
+    end: int
+    sentence: tuple
+    reason: bool
+
+
+@dataclass
+class Analysis:
+    """Every attribution and anonymity marker of an article, and the counts reporters show."""
+
+    attributions: list = field(default_factory=list)
+    markers: list = field(default_factory=list)
+    reason_anywhere: bool = False
+
+    @property
+    def counted(self) -> list:
+        return [a for a in self.attributions if a.kind not in (C.NONE, C.PRONOUN) and not a.repeat]
+
+    def by_sentence(self) -> dict:
+        out: dict = {}
+        for a in self.attributions:
+            out.setdefault(a.sentence, []).append(a)
+        return out
+
+    def metrics(self) -> dict:
+        counted = self.counted
+        unnamed = sum(1 for a in counted if a.unnamed)
+        result = {"attributions": len(counted), "named_attributions": len(counted) - unnamed,
+                  "unnamed_attributions": unnamed,
+                  "unnamed_sentences": len({a.sentence for a in counted if a.unnamed})}
+        if counted:
+            result["unnamed_share"] = round(unnamed / len(counted), 4)
+        return result
+
+
+class Analyser:
+    """Runs the analysis of one article with one lexicon and one classifier."""
+
+    def __init__(self, lex: Lexicon, classifier: C.Classifier = C.classify) -> None:
+        self.lex = lex
+        self.classify = classifier
+
+    # -- the article ---------------------------------------------------------
+
+    def analyse(self, text: str) -> Analysis:
+        result = Analysis()
+        paragraphs: dict[int, Paragraph] = {}
+        cue_kind = self.lex.cue_kind
+        found: list[Attribution] = []
+        for m in self.lex.cue_re.finditer(text):
+            pos = m.start()
+            para = self._paragraph(text, pos, paragraphs)
+            if para.quotes and para.in_quote(pos):
+                continue
+            kind = cue_kind.get(m.group().lower())
+            if kind is None:  # pragma: no cover - every form comes from the table
+                continue
+            found.extend(self._cue(text, para, pos, m.end(), m.group(), kind))
+        self._anonymity(text, paragraphs, result, found)
+        result.reason_anywhere = any(m.reason for m in result.markers)
+        found.sort(key=lambda a: (a.start, a.cue_start))
+        result.attributions = self._resolve(text, found)
+        return result
+
+    def _paragraph(self, text: str, pos: int, cache: dict) -> Paragraph:
+        start, end = paragraph_bounds(text, pos)
+        para = cache.get(start)
+        if para is None:
+            para = cache[start] = Paragraph(text, start, end)
+        return para
+
+    # -- one cue -------------------------------------------------------------
+
+    def _cue(self, text: str, para: Paragraph, pos: int, end: int, cue: str, kind: str) -> list:
+        sentence = para.sentence(pos)
+        if kind == PREFIX:
+            return self._right(text, para, sentence, pos, end, kind)
+        lcue = cue.lower()
+        if lcue in NOUN_CUES and text[end:end + 6].strip().split(" ")[0].lower() in NOT_AFTER_CUE:
+            return []
+        subject = self._left(text, para, sentence, pos, end, kind)
+        if subject == "inverted":
+            if kind != SPEECH or cue.lower() in ("told", "tells"):
+                return []
+            return self._right(text, para, sentence, pos, end, kind)
+        out = subject or []
+        if out and lcue in NOUN_CUES:
+            last = out[-1].verdict
+            if last.kind != C.NONE and text[out[-1].end - len(last.head):out[-1].end] != last.head:
+                out = []  # the phrase does not end at its head: the cue is a noun here
+        if kind == OUTLET_CUE:
+            return self._outlet(text, sentence, pos, end, cue, out)
+        if lcue in QUOTE_CUES:
+            out = out + self._right(text, para, sentence, pos, end, PREFIX, stop_at_as=True)
+        return [a for a in out if self._accept(a, kind)]
+
+    def _accept(self, a: Attribution, kind: str) -> bool:
+        v = a.verdict
+        if v.kind == C.NONE:
+            return False
+        if kind == BELIEF:
+            # Opinions count only from unnamed people and commentators: "officials believe",
+            # "economists expect", never "Trump believes" or "lawyers worry".
+            if v.kind in (C.UNNAMED, C.SPOKESPERSON):
+                return True
+            return v.kind == C.GROUP and v.head.lower() in self.lex.commentators
+        if kind == DOCUMENT_CUE:
+            return v.category in ("document", "media", "record")
+        return True
+
+    def _outlet(self, text, sentence, pos, end, cue, subjects) -> list:
+        lcue = cue.lower()
+        if lcue.startswith(("is ", "are ")):
+            # "It is understood (that)", "the player is understood to have ...": no source at all.
+            v = C.Verdict(C.OUTLET, "understood", "outlet")
+            return [Attribution(pos, end, pos, end, OUTLET_CUE, sentence, v)]
+        out = []
+        for a in subjects:
+            v = a.verdict
+            if (v.kind == C.NAMED and v.category in ("name", "media", "institution")) or \
+                    (v.kind == C.PRONOUN and v.head.lower() in ("it", "we")):
+                a.verdict = C.Verdict(C.OUTLET, v.head, "outlet")
+                a.cue_kind = OUTLET_CUE
+                out.append(a)
+        return out
+
+    # -- the left window: "officials familiar with the talks said" ----------
+
+    def _left(self, text: str, para: Paragraph, sentence: tuple, pos: int, end: int, kind: str):
+        cue = (pos, end)
+        lo = max(sentence[0], pos - WINDOW_CHARS)
+        quote_end = para.last_quote_end(lo, pos) if para.quotes else None
+        if quote_end is not None:
+            lo = quote_end
+        toks = tokens(text, lo, pos)
+        between = self.lex.between
+        # Drop auxiliaries, adverbs and time words between subject and cue.
+        while toks and toks[-1][0].lower() in between:
+            toks.pop()
+        if toks and toks[-1][0].lower() in BLOCKERS:
+            return None
+        if not toks:
+            # '"...," said a spokesman' or a sentence opening with the cue.
+            return "inverted"
+        if toks[-1][0] == ",":
+            if len(toks) == 1:
+                return "inverted"
+            paren = self._parenthetical(toks)
+            if paren is None:
+                return "inverted"
+            np, modifier = paren
+            return self._phrases(text, np, sentence, kind, cue, modifier)
+        np = self._np_left(toks)
+        if not np:
+            return None
+        found = self._phrases(text, np, sentence, kind, cue, "")
+        if any(a.verdict.kind != C.NONE for a in found):
+            return found
+        # "Aides who asked not to be identified said": the subject sits before the relative clause.
+        rel = self._relative(toks)
+        if rel is not None:
+            np2, modifier = rel
+            return self._phrases(text, np2, sentence, kind, cue, modifier)
+        return found
+
+    def _np_left(self, toks: list) -> list:
+        """The tokens of the phrase that ends the window, back to a clause boundary."""
+        out = []
+        for tok in reversed(toks):
+            word = tok[0]
+            lword = word.lower()
+            if word in BOUNDARY_PUNCT or word == "-" or word == "--" or lword in CLAUSE_WORDS:
+                break
+            if lword in SUBJECT_PRONOUNS:
+                if not out:
+                    out.append(tok)  # "they said"; a pronoun further left ends the phrase
+                break
+            out.append(tok)
+            if len(out) >= WINDOW_WORDS:
+                break
+        out.reverse()
+        return out
+
+    def _parenthetical(self, toks: list):
+        """For "X, <parenthetical>, [cue]": (X's tokens, the parenthetical's text) or None."""
+        end = len(toks) - 1  # the closing comma
+        open_at = None
+        for i in range(end - 1, max(-1, end - 1 - 2 * WINDOW_WORDS), -1):
+            if toks[i][0] == ",":
+                open_at = i
+                break
+            if toks[i][0] in BOUNDARY_PUNCT and toks[i][0] not in ("'", "’"):
+                return None
+        if open_at is None or open_at == end - 1:
+            return None
+        inner = toks[open_at + 1:end]
+        first = inner[0][0]
+        lfirst = first.lower()
+        names = all(t[0][:1].isupper() or t[0] in (".", "-") for t in inner)
+        if not (lfirst in PAREN_OPENERS or first[:1].isdigit() or names):
+            return None
+        np = self._np_left(toks[:open_at])
+        if not np or len(np) > 10:
+            return None
+        modifier = " ".join(t[0] for t in inner)
+        if names and lfirst not in PAREN_OPENERS:
+            # "his press adviser, Shekhar Adhikari, said": the apposition names the source.
+            return inner, modifier
+        return np, modifier
+
+    def _relative(self, toks: list):
+        for i in range(len(toks) - 1, max(0, len(toks) - WINDOW_WORDS - 6), -1):
+            word = toks[i][0].lower()
+            if word in ("who", "whom"):
+                np = self._np_left(toks[:i])
+                if np:
+                    return np, " ".join(t[0] for t in toks[i:])
+                return None
+            if toks[i][0] in BOUNDARY_PUNCT:
+                return None
+        return None
+
+    # -- the right window: "according to two people familiar with the matter" --
+
+    def _right(self, text, para, sentence, pos, end, kind, stop_at_as=False) -> list:
+        hi = min(sentence[1], end + WINDOW_CHARS)
+        if para.quotes:
+            hi = para.next_quote_start(end, hi)
+        toks = tokens(text, end, hi)
+        if toks and toks[0][0].lower() == "to" and kind == PREFIX:
+            toks = toks[1:]
+        out = []
+        heads, lex = self.lex.heads, self.lex
+        for i, tok in enumerate(toks):
+            word = tok[0]
+            lword = word.lower()
+            if word in BOUNDARY_PUNCT or word == "-" or word == "--":
+                break
+            if stop_at_as and lword == "as":
+                break
+            if i and lword in RIGHT_CUT:
+                prev = toks[i - 1][0]
+                if not (lword in lex.postmodifiers and prev.lower() in heads and not prev[:1].isupper()):
+                    break
+            out.append(tok)
+            if len(out) >= RIGHT_WORDS:
+                break
+        if not out:
+            return []
+        return self._phrases(text, out, sentence, kind, (pos, end), self._trailing_clause(text, out[-1][2], sentence))
+
+    def _trailing_clause(self, text: str, end: int, sentence: tuple) -> str:
+        """'said the officials, who spoke on condition of anonymity': the clause after the phrase."""
+        rest = text[end:min(sentence[1], end + 120)]
+        if rest.startswith((", who", ", whom")):
+            return rest[2:]
+        return ""
+
+    # -- phrases and verdicts ------------------------------------------------
+
+    def _phrases(self, text, toks, sentence, kind, cue, modifier) -> list:
+        """Split a window on "and" between conjuncts and classify each conjunct."""
+        groups = []
+        current: list = []
+        for i, tok in enumerate(toks):
+            if tok[0].lower() in ("and", "or", "&") and current:
+                nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
+                if not (current[-1][0][:1].isupper() and nxt[:1].isupper()):
+                    groups.append(current)
+                    current = []
+                    continue
+            current.append(tok)
+        if current:
+            groups.append(current)
+        out = []
+        left = bool(groups) and groups[-1][-1][2] <= cue[0]
+        # Read conjuncts outwards from the cue; on the left, "X rose and analysts said" stops
+        # at the first conjunct that is not a source.
+        for group in (reversed(groups) if left else groups):
+            words = [t[0] for t in group if t[0] not in BOUNDARY_PUNCT]
+            if not words:
+                continue
+            initial = self._opens_clause(text, sentence[0], group[0][1])
+            phrase = C.Phrase(words, initial, modifier if group is groups[-1] else "")
+            verdict = self.classify(phrase, self.lex)
+            if left and verdict.kind == C.NONE and out:
+                break
+            out.append(Attribution(group[0][1], group[-1][2], cue[0], cue[1], kind, sentence, verdict))
+            if left and verdict.kind == C.NONE:
+                break
+        if left:
+            out.reverse()
+        return out
+
+    @staticmethod
+    def _opens_clause(text: str, start: int, pos: int) -> bool:
+        """Whether ``pos`` opens its sentence or a clause after a dash, colon or quote, where
+        a capital letter says nothing ("(Reuters) - Analysts said")."""
+        i = pos - 1
+        while i >= start and text[i] in " \t":
+            i -= 1
+        return i < start or text[i] in "-—–:(“\"'‘”’"
+
+    # -- anonymity markers ---------------------------------------------------
+
+    def _anonymity(self, text, paragraphs, result: Analysis, found: list) -> None:
+        lex = self.lex
+        if not any(p in text for p in lex.anonymity_probe):
+            return
+        seen_paras = set()
+        for probe in lex.anonymity_probe:
+            i = text.find(probe)
+            while i != -1:
+                para = self._paragraph(text, i, paragraphs)
+                if para.start not in seen_paras:
+                    seen_paras.add(para.start)
+                    self._markers(text, para, result, found)
+                i = text.find(probe, para.end + 1) if para.end + 1 < len(text) else -1
+
+    def _markers(self, text, para: Paragraph, result: Analysis, found: list) -> None:
+        lex = self.lex
+        for m in lex.anonymity_re.finditer(text, para.start, para.end):
+            if para.quotes and para.in_quote(m.start()):
+                continue
+            sentence = para.sentence(m.start())
+            lo = max(sentence[0], m.start() - 100)
+            hi = min(sentence[1], m.end() + 120)
+            window = text[lo:hi]
+            reason = bool(lex.reason_re.search(window))
+            result.markers.append(Marker(m.start(), m.end(), sentence, reason))
+            if any(a.sentence == sentence and a.verdict.kind in C.UNNAMED_KINDS for a in found):
+                continue
+            # No unnamed attribution from a cue: "The source, who asked not to be named, did not ..."
+            toks = tokens(text, max(sentence[0], m.start() - WINDOW_CHARS), m.start())
+            while toks and toks[-1][0].lower() in ("who", "whom", "speaking", "spoke", "had", "has",
+                                                   "have", "also", "and", "but", ","):
+                toks.pop()
+            np = self._np_left(toks)
+            attrs = self._phrases(text, np, sentence, SPEECH, m.span(), text[m.start():m.end()]) if np else []
+            attrs = [a for a in attrs if a.verdict.kind in C.UNNAMED_KINDS]
+            if not attrs:
+                v = C.Verdict(C.UNNAMED, "", "anonymity", anonymous=True)
+                attrs = [Attribution(m.start(), m.end(), m.start(), m.end(), SPEECH, sentence, v)]
+            found.extend(attrs)
+
+    # -- pronouns ------------------------------------------------------------
+
+    def _resolve(self, text: str, found: list) -> list:
+        """Give each attribution its final kind; pronouns take their speaker's."""
+        out: list = []
+        seen_spans = set()
+        for a in found:
+            key = (a.start, a.end)
+            if key in seen_spans:
+                continue
+            seen_spans.add(key)
+            v = a.verdict
+            if v.kind != C.PRONOUN:
+                a.kind = v.kind
+                out.append(a)
+                continue
+            pronoun = v.head.lower()
+            if pronoun in ("i", "we", "me", "us"):
+                continue  # the writer's own voice, outside quotes
+            singular = pronoun in ("he", "she", "him", "her")
+            last = out[-1] if out else None
+            speaker = self._antecedent(out, singular) if pronoun != "it" else last
+            if singular and self._name_before(text, a, last):
+                a.kind = C.NAMED
+            elif speaker is not None:
+                a.kind = speaker.kind
+                a.repeat = speaker.sentence == a.sentence
+            elif pronoun == "it":
+                a.kind = C.NAMED  # an organisation, as in company news
+            else:
+                continue
+            out.append(a)
+        return out
+
+    @staticmethod
+    def _antecedent(previous: list, singular: bool) -> Optional[Attribution]:
+        """The nearest earlier speaker that agrees in number with the pronoun ("he" is not "analysts")."""
+        for a in reversed(previous[-6:]):
+            v = a.verdict
+            if v.kind == C.PRONOUN:
+                plural = v.head.lower() in ("they", "them")
+            else:
+                plural = v.kind == C.GROUP or (v.category in ("unnamed", "spokesperson", "title", "group")
+                                                and C._plural(v.head.lower()))
+            if plural != singular:
+                return a
+        return previous[-1] if previous and not singular else None
+
+    def _name_before(self, text: str, a: Attribution, last: Optional[Attribution]) -> bool:
+        """A capitalised name in the sentence after the last speaker: "Haley ... when she said"."""
+        lo = a.sentence[0]
+        if last is not None and last.sentence == a.sentence:
+            lo = max(lo, last.end)
+        for word, s, _ in tokens(text, lo, a.start):
+            if word[:1].isupper() and s > a.sentence[0] + 1 and word.lower() not in self.lex.stopwords \
+                    and word.lower() not in self.lex.heads and len(word) > 1 and not word.isupper():
+                return True
+        return False

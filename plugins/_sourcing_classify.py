@@ -1,0 +1,213 @@
+"""Classify a source phrase ("two administration officials", "Heather Nauert") as named or unnamed.
+
+:func:`classify` is the rule-based backend: it finds the phrase's head (the last
+word before a description such as "familiar with" or "for the ministry") and
+decides by the head's class in the lexicon, the determiner and capitalised
+words. The analysis calls the classifier through one function, so an NLP
+backend can replace it: any callable ``(Phrase, Lexicon) -> Verdict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from ._sourcing_lexicon import Lexicon
+
+# Verdict kinds. The unnamed ones are the kinds NL301 reports.
+NAMED = "named"
+UNNAMED = "unnamed"            # a person whose identity is withheld
+SPOKESPERSON = "spokesperson"  # a spokesperson with no name
+GROUP = "group"                # a group speaking as one
+DOCUMENT = "document"          # an unidentified document or media report
+OUTLET = "outlet"              # the outlet's own unattributed reporting
+PRONOUN = "pronoun"            # resolved later to the nearest earlier speaker
+NONE = "none"                  # not a source at all
+UNNAMED_KINDS = frozenset({UNNAMED, SPOKESPERSON, GROUP, DOCUMENT, OUTLET})
+
+DESCRIPTIONS = {
+    UNNAMED: "anonymous source",
+    SPOKESPERSON: "unnamed spokesperson",
+    GROUP: "unnamed group",
+    DOCUMENT: "unidentified document or report",
+    OUTLET: "the outlet's own unattributed reporting",
+    NAMED: "named source",
+}
+
+DEFINITE = frozenset("the this that these those his her its their our my your whose".split())
+INDEFINITE = frozenset("""a an one two three four five six seven eight nine ten eleven twelve
+dozen dozens some several many another other certain various multiple numerous few both
+two-thirds half most""".split())
+QUANTIFIERS = frozenset("some many others several most few".split())
+#: Adjectives that do not describe a source's position: "a source", "informed sources".
+VAGUE = frozenset("""unnamed anonymous unidentified informed reliable credible well-placed
+well-informed knowledgeable trusted authoritative good usual other various multiple
+several numerous separate second third fourth fifth first different additional""".split())
+ANONYMOUS_WORDS = frozenset({"unnamed", "anonymous", "unidentified"})
+
+
+@dataclass
+class Phrase:
+    """A candidate source phrase and what surrounds it."""
+
+    words: list                # the phrase's words, in order
+    sentence_initial: bool = False  # the first word opens the sentence (its capital says nothing)
+    modifier: str = ""         # an appositive or relative clause about it ("who asked not to be named")
+
+
+@dataclass
+class Verdict:
+    """What a phrase is: its kind, head word, and whether it is a bare "a source"."""
+
+    kind: str
+    head: str = ""
+    category: str = ""  # lexicon class of the head: unnamed, group, document, name, ...
+    bare: bool = False
+    anonymous: bool = False  # an explicit grant of anonymity describes it
+    knowledge: bool = False  # "familiar with", "close to", ...
+    extra: dict = field(default_factory=dict)
+
+
+Classifier = Callable[[Phrase, Lexicon], Verdict]
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "s'", "s’"))
+
+
+def _plural(lword: str) -> bool:
+    return lword in QUANTIFIERS or (lword.endswith("s") and not lword.endswith("ss"))
+
+
+def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool) -> int:
+    """Where the description after the head begins (len(words) if there is none)."""
+    heads, postmods = lex.heads, lex.postmodifiers
+    for j in range(1, len(words)):
+        if lwords[j] in postmods and lwords[j - 1] in heads:
+            prev = words[j - 1]
+            if not _is_cap(prev) or (j == 1 and sentence_initial):
+                return j
+    return len(words)
+
+
+def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
+    """The rule-based classifier: see the module docstring."""
+    words = [w for w in phrase.words if w not in ("'", "’", "<", ">")]
+    if not words:
+        return Verdict(NONE)
+    lwords = [w.lower() for w in words]
+    if len(words) == 1 and lwords[0] in lex.pronouns:
+        return Verdict(PRONOUN, words[0])
+
+    cut = _split_core(words, lwords, lex, phrase.sentence_initial)
+    core, lcore, post = words[:cut], lwords[:cut], lwords[cut:]
+    head, lhead = core[-1], lcore[-1]
+    post_text = " ".join(post)
+    described = " ".join(lwords) + " " + phrase.modifier.lower()
+    anonymous = bool(lex.anonymity_re.search(phrase.modifier)) if phrase.modifier else False
+    anonymous = anonymous or any(w in ANONYMOUS_WORDS for w in lcore)
+    knowledge = bool(lex.knowledge_re.search(described)) if (post or phrase.modifier) else False
+
+    # "an official named Jhony", "a spokesman, Ian Smith": a name after the head.
+    if post[:1] in (["named"], ["called"]) and cut + 1 < len(words) and _is_cap(words[cut + 1]):
+        return Verdict(NAMED, words[cut + 1], "name")
+
+    # "Newcastle director of rugby Rob Andrew": a name that closes the description right
+    # after a plain noun names the head (after "for the" it names an organisation).
+    if post and _is_cap(words[-1]) and lwords[-1] not in lex.stopwords and lwords[-1] not in lex.heads:
+        run = len(words) - 1
+        while run > cut and _is_cap(words[run - 1]):
+            run -= 1
+        before = lwords[run - 1]
+        plain = before not in lex.heads or lhead in lex.title
+        if run > cut and not _is_cap(words[run - 1]) and plain and before not in lex.postmodifiers \
+                and before not in DEFINITE and before not in INDEFINITE \
+                and before not in ("and", "or", "of", "the", "by", "as"):
+            return Verdict(NAMED, words[-1], "name")
+
+    first = lcore[0]
+    determiner = first if (first in DEFINITE or first in INDEFINITE or first.isdigit()) else ""
+    definite = determiner in DEFINITE or any(_possessive(w) for w in lcore[:-1])
+    indefinite = bool(determiner) and not definite
+    proper_mods = [w for i, w in enumerate(core[:-1])
+                   if _is_cap(w) and lcore[i] not in lex.stopwords and not (i == 0 and phrase.sentence_initial
+                                                                             and lcore[i] in DEFINITE | INDEFINITE)]
+    proper_post = any(_is_cap(w) and w.lower() not in lex.stopwords for w in words[cut:])
+
+    def verdict(kind: str, category: str, bare: bool = False) -> Verdict:
+        return Verdict(kind, head, category, bare, anonymous, knowledge)
+
+    # A capital that is not the sentence's first letter (nor Reuters' capital after "U.S.")
+    # marks a name: a person, or an organisation such as "the Interior Ministry".
+    head_cap = _is_cap(head) and not (len(core) == 1 and phrase.sentence_initial) \
+        and not (len(core) > 1 and core[-2].endswith("."))
+    if _is_cap(head) and lhead in lex.stopwords:
+        return Verdict(NONE)
+    if head_cap and lhead not in lex.pronouns and lhead not in lex.group:
+        return verdict(NAMED, "institution" if lhead in lex.institution else "name")
+    if _is_cap(head) and lhead not in lex.heads and lhead not in lex.pronouns:
+        return verdict(NAMED, "name")
+
+    if len(core) >= 2 and lcore[-2] == "chief" and lhead not in lex.group:
+        category = "title"
+    elif lhead in lex.unnamed:
+        category = "unnamed"
+    elif lhead in lex.spokesperson:
+        category = "spokesperson"
+    elif lhead in lex.document_on_record:
+        category = "record"
+    elif lhead in lex.document:
+        category = "document"
+    elif lhead in lex.media:
+        category = "media"
+    elif lhead in lex.institution or lhead in lex.institution_bare:
+        category = "institution"
+    elif lhead in lex.group:
+        category = "group"
+    elif lhead in lex.title:
+        category = "title"
+    else:
+        return Verdict(NONE)
+
+    if category == "unnamed":
+        if lhead in lex.needs_modifier and not (knowledge or anonymous):
+            if not (lhead == "members" and post[:1] == ["of"]):
+                return Verdict(NONE)
+        bare = (lhead in ("source", "sources") and not definite and not post
+                and all(w in VAGUE or w in INDEFINITE or w.isdigit() for w in lcore[:-1]))
+        return verdict(UNNAMED, category, bare)
+    if category == "spokesperson":
+        return verdict(SPOKESPERSON, category)
+    if category == "record":
+        return verdict(NAMED, category)
+    if category in ("document", "media"):
+        if proper_mods or proper_post or definite:
+            return verdict(NAMED, category)
+        return verdict(DOCUMENT, category)
+    if anonymous:
+        return verdict(UNNAMED, category)
+    if category == "institution":
+        if definite or proper_mods or lhead in lex.institution_bare:
+            return verdict(NAMED, category)
+        if indefinite and not _plural(lhead):
+            return verdict(UNNAMED, category)
+        return verdict(GROUP, category) if _plural(lhead) else verdict(NAMED, category)
+    # Groups and titles: a plural speaks as a group, "a"/"an" hides one person,
+    # "the" or a possessive points at someone already identified.
+    if _plural(lhead) or (category == "group" and lhead in QUANTIFIERS):
+        return verdict(GROUP, category)
+    if definite:
+        return verdict(NAMED, category)
+    return verdict(UNNAMED, category)
+
+
+def describe(verdict: Verdict) -> str:
+    return DESCRIPTIONS.get(verdict.kind, verdict.kind)
+
+
+def is_unnamed(kind: Optional[str]) -> bool:
+    return kind in UNNAMED_KINDS
