@@ -1,0 +1,213 @@
+"""Normalising and sketching one article for the duplicate rules (NL4xx).
+
+A sketch is what ``collect`` keeps of an article: an exact key, the hash of
+every word 5-gram (for exact verification of a candidate pair), the winnowed
+fingerprints (for finding candidates), where each kept line starts, and the
+figures the text quotes. It is a tuple of ints and ``bytes`` (little-endian
+uint32 arrays): small, picklable and cheap to store on disk.
+
+Speed matters here (the bar is 10 MB/s on one core, in pure Python), so the
+per-token work runs in C: the text is tokenised with ``bytes.translate`` and
+``bytes.split``, token ids come from ``zlib.crc32``, and the 5-gram hashes and
+the sliding-window minimum of winnowing are computed on whole arrays at once
+by packing them into one big integer (SIMD within a register): a lane-wise
+multiply-add gives the gram hashes, and three lane-wise minimum steps give the
+minimum of every window of 8. All hashes are plain integer arithmetic, so a
+sketch is the same on every platform and Python version (the on-disk index
+relies on that).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+import zlib
+from array import array
+from functools import lru_cache
+from hashlib import blake2b
+from typing import Callable, NamedTuple, Optional
+
+#: Stored in the on-disk index; bump it whenever the sketch of a text changes.
+SKETCH_VERSION = 1
+#: Words per shingle and the winnowing window: every shared run of K + W - 1 = 12
+#: words yields at least one shared fingerprint.
+K = 5
+W = 8
+
+_BIG_ENDIAN = sys.byteorder == "big"
+assert array("I").itemsize == 4, "newslint needs a 4-byte unsigned int array type"
+
+# ASCII letters and digits, every byte of a UTF-8 multi-byte character, and the
+# line break survive; all other ASCII bytes (punctuation, quotes, spaces) become
+# spaces. Non-ASCII punctuation is blanked before encoding (see _NON_WORD).
+_TABLE = bytes(c if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c >= 128 or c == 10) else 32
+               for c in range(256))
+# Curly quotes, dashes, ellipses, bullets, non-breaking and other non-ASCII spaces:
+# folding them all to a separator is what "fold quotes and dashes" needs for word tokens.
+_NON_WORD = re.compile(r"[^\w\x00-\x7f]+")
+
+# Odd 29-bit multipliers of the lane-wise gram hash; 5 products of 29-bit values
+# stay below 2**61, so no lane ever carries into its neighbour.
+_C0, _C1, _C2, _C3, _C4 = 0x1B873593, 0x0CC9E2D5, 0x165667B1, 0x0D3A2645, 0x1D7046C5
+_M29 = 0x1FFFFFFF
+_M31 = 0x7FFFFFFF
+_BUCKET = 64          # lanes per mask bucket
+_CACHED_BUCKETS = 128  # masks for up to 8,192 tokens are cached (about 10 MB at most)
+
+
+class Sketch(NamedTuple):
+    """The compact summary of one article that the duplicate rules compare."""
+
+    #: Signed 64-bit hash of the normalised token sequence: equal for exact duplicates.
+    key: int
+    #: Number of normalised word tokens (residue lines excluded).
+    tokens: int
+    #: uint32 hash of every word 5-gram, in text order.
+    grams: bytes
+    #: Sorted unique winnowed fingerprints (31-bit), the keys of the inverted index.
+    fingerprints: bytes
+    #: For each kept line that has words: the index of its first token ...
+    line_starts: bytes
+    #: ... and its 1-based line number in the article's text.
+    line_numbers: bytes
+    #: Sorted unique hashes of the figures (numbers) the text writes.
+    figures: bytes
+
+
+def u32(data: bytes) -> array:
+    """A stored little-endian uint32 array as an ``array('I')``."""
+    values = array("I")
+    values.frombytes(data)
+    if _BIG_ENDIAN:
+        values.byteswap()
+    return values
+
+
+def pack_u32(values: array) -> bytes:
+    """An ``array('I')`` as little-endian bytes."""
+    if _BIG_ENDIAN:
+        values = array("I", values)
+        values.byteswap()
+    return values.tobytes()
+
+
+@lru_cache(maxsize=None)
+def _residue_filter() -> Optional[Callable[[str], bool]]:
+    """The residue plugin's line test, when it is installed: copies differing only in
+    residue lines (share buttons, captions, "Advertisement") are then exact copies."""
+    try:
+        from newslint_plugins.residue import is_residue_line  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return is_residue_line
+
+
+def _is_residue(test: Callable[[str], bool], line: str) -> bool:
+    try:
+        return bool(test(line))
+    except Exception:  # a failing heuristic must not lose the article
+        return False
+
+
+def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array, array]:
+    """Word tokens (NFKC, case-folded, quotes and dashes folded away), and the first
+    token and number of each kept line."""
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    if not norm.isascii():
+        norm = _NON_WORD.sub(" ", norm)
+    raw_lines = norm.encode("utf-8").translate(_TABLE).split(b"\n")
+    keep = None
+    test = _residue_filter() if drop_residue else None
+    if test is not None:
+        originals = text.split("\n")
+        if len(originals) == len(raw_lines):  # NFKC never adds or removes a line break
+            keep = [not _is_residue(test, line) for line in originals]
+    tokens: list[bytes] = []
+    starts = array("I")
+    numbers = array("I")
+    for number, line in enumerate(raw_lines, 1):
+        if keep is not None and not keep[number - 1]:
+            continue
+        words = line.split()
+        if words:
+            starts.append(len(tokens))
+            numbers.append(number)
+            tokens += words
+    return tokens, starts, numbers
+
+
+@lru_cache(maxsize=_CACHED_BUCKETS)
+def _masks_cached(buckets: int) -> tuple[int, int, int, int]:
+    return _make_masks(buckets * _BUCKET)
+
+
+def _make_masks(lanes: int) -> tuple[int, int, int, int]:
+    """(29-bit mask per 64-bit lane, and per 32-bit lane: ones, 31-bit mask, guard bit)."""
+    one64 = int.from_bytes(b"\x01\x00\x00\x00\x00\x00\x00\x00" * lanes, "little")
+    one32 = int.from_bytes(b"\x01\x00\x00\x00" * lanes, "little")
+    return one64 * _M29, one32, one32 * _M31, one32 << 31
+
+
+def _masks(lanes: int) -> tuple[int, int, int, int]:
+    buckets = -(-lanes // _BUCKET)
+    if buckets <= _CACHED_BUCKETS:
+        return _masks_cached(buckets)
+    return _make_masks(buckets * _BUCKET)
+
+
+def _to_int(values: array) -> int:
+    return int.from_bytes(pack_u32(values), "little")
+
+
+def _from_int(value: int, count: int) -> array:
+    return u32(value.to_bytes(4 * count, "little"))
+
+
+def gram_hashes(ids: array) -> array:
+    """uint32 hash of every window of K token ids, in order."""
+    n = len(ids)
+    if n < K:
+        return array("I")
+    l29, _, _, _ = _masks(n)
+    wide = array("I", bytes(8 * n))  # each id in the low half of a 64-bit lane
+    wide[::2] = ids
+    x = _to_int(wide) & l29
+    h = x * _C0 + (x >> 64) * _C1 + (x >> 128) * _C2 + (x >> 192) * _C3 + (x >> 256) * _C4
+    # Bits 24..55 of each lane: the best-mixed part of the multiply-add.
+    lanes = _from_int(h >> 24, 2 * n)
+    return lanes[0:2 * (n - K + 1):2]
+
+
+def winnow(grams: array) -> array:
+    """Sorted unique minima (of the 31-bit gram hashes) over every window of W grams."""
+    count = len(grams)
+    if count == 0:
+        return array("I")
+    if count < W:
+        return array("I", [min(grams) & _M31])
+    _, one, l31, guard = _masks(count)
+    m = _to_int(grams) & l31
+    for shift in (32, 64, 128):  # minimum over windows of 2, then 4, then 8 lanes
+        b = m >> shift
+        ge = (((m | guard) - b) >> 31) & one  # 1 in lanes where m >= b
+        pick_b = ge * _M31
+        m = (b & pick_b) | (m & (l31 ^ pick_b))
+    windows = count - W + 1
+    minima = _from_int(m, count)[:windows]
+    return array("I", sorted(set(minima)))
+
+
+def figures_of(tokens: list[bytes]) -> array:
+    """Hashes of the all-digit tokens: "82.2" gives 82 and 2, "$84,000" 84 and 000."""
+    return array("I", sorted(set(map(zlib.crc32, filter(bytes.isdigit, tokens)))))
+
+
+def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
+    """The sketch of an article's text."""
+    tokens, starts, numbers = normalise(text, drop_residue)
+    ids = array("I", list(map(zlib.crc32, tokens)))
+    key = int.from_bytes(blake2b(pack_u32(ids), digest_size=8).digest(), "little", signed=True)
+    grams = gram_hashes(ids)
+    return Sketch(key, len(tokens), pack_u32(grams), pack_u32(winnow(grams)),
+                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(tokens)))
