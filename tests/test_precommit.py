@@ -59,8 +59,10 @@ def test_hook_file_is_committed():
     """Users install the hook from the repository's commits, so the file must be tracked."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git work tree")
-    tracked = subprocess.run(["git", "ls-files", "--error-unmatch", HOOKS_FILE.name], cwd=ROOT, capture_output=True)
-    assert tracked.returncode == 0
+    try:
+        git(ROOT, "ls-files", "--error-unmatch", HOOKS_FILE.name)
+    except subprocess.CalledProcessError:
+        pytest.fail(f"{HOOKS_FILE.name} is not committed")
 
 
 # -- an offline wheelhouse of newslint's dependencies -----------------------------------
@@ -149,8 +151,10 @@ def test_wheelhouse_has_every_runtime_dependency(wheelhouse):
 # -- pre-commit try-repo on a repository of articles -----------------------------------------
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    # Without the GIT_* variables of a calling git (say, a hook running this suite).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture
@@ -203,8 +207,8 @@ SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "build", "dist", ".pytest_c
 def project_files() -> list[str]:
     """This project's files as a checkout would have them: git's view when it is a work tree."""
     if shutil.which("git") and (ROOT / ".git").exists():
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                                cwd=ROOT, capture_output=True, check=True).stdout.decode("utf-8").split("\0")
+        listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
+        listed = listed.decode("utf-8").split("\0")
         return [name for name in listed if name and (ROOT / name).is_file()]
     found = []
     for folder, dirs, names in os.walk(ROOT):
