@@ -34,7 +34,7 @@ RELATIVES = frozenset("who whom whose which that".split())
 BLOCKERS = frozenset("""not never n't to was were is are be been being would could should will
 can may might must did does do cannot shall no nor neither hardly barely in of for with at by
 from into onto about without the a an its his her their our my your any no little much more
-less such own than very""".split())
+less such own than very and or but""".split())
 #: Cue forms that are also nouns ("its initial forecast", "in doubt", "think tank"): they
 #: count only right after a source word, never after a description ("familiar with the matter").
 NOUN_CUES = frozenset("""forecast forecasts claims notes tweets thought fear fears worry worries
@@ -44,12 +44,22 @@ NOT_AFTER_CUE = frozenset({"tank", "tanks"})
 PAREN_OPENERS = frozenset("""who whose which a an the one also himself herself themselves
 speaking citing like both each in at along together among his her their its another including
 asked reached contacted interviewed when after too however meanwhile though though, for
-formerly now then once""".split())
+formerly now then once quoting according""".split())
 #: Words that end a phrase read rightwards, unless they open a description of a head.
 RIGHT_CUT = frozenset("""on in at during late early last this yesterday today tonight
 tomorrow monday tuesday wednesday thursday friday saturday sunday when while as because
 adding saying told cited quoted according who which that said says after before since
 although though but so if whether than to by""".split())
+RIGHT_STOPS = tuple(";:()“”\"—!?")
+TIME_WORDS = frozenset("""week weeks month months year years monday tuesday wednesday thursday
+friday saturday sunday yesterday today tonight earlier later meanwhile morning afternoon evening
+night weekend""".split())
+#: "believed to be", "suspected of", "feared dead": participles, not someone's belief.
+AFTER_PARTICIPLE = frozenset("to of by dead missing killed as".split())
+SUBORDINATORS = frozenset("if when because as after before unless until while whether once since".split())
+INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you there what which
+who how why when where if whether to in on at for with by from about""".split())
+HARD_STOPS = tuple(",;:()“”\"—")
 ANONYMITY_FORCERS = frozenset({"unnamed", "anonymous", "unidentified"})
 QUOTE_CUES = frozenset({"quoted", "quotes", "cited", "cites"})
 
@@ -128,11 +138,16 @@ class Analyser:
         found: list[Attribution] = []
         for m in self.lex.cue_re.finditer(text):
             pos = m.start()
-            para = self._paragraph(text, pos, paragraphs)
-            if para.quotes and para.in_quote(pos):
-                continue
             kind = cue_kind.get(m.group().lower())
             if kind is None:  # pragma: no cover - every form comes from the table
+                continue
+            if kind != PREFIX and kind != OUTLET_CUE:
+                # "to say", "is expected", "the forecast": not a statement; skip it before any parsing.
+                before = text[max(0, pos - 16):pos].rsplit(None, 1)
+                if before and before[-1].lower() in BLOCKERS:
+                    continue
+            para = self._paragraph(text, pos, paragraphs)
+            if para.quotes and para.in_quote(pos):
                 continue
             found.extend(self._cue(text, para, pos, m.end(), m.group(), kind))
         self._anonymity(text, paragraphs, result, found)
@@ -157,6 +172,10 @@ class Analyser:
         lcue = cue.lower()
         if lcue in NOUN_CUES and text[end:end + 6].strip().split(" ")[0].lower() in NOT_AFTER_CUE:
             return []
+        if kind == BELIEF and lcue.endswith(("ed", "ght", "lt")):
+            nxt = text[end:end + 10].split(None, 1)
+            if nxt and nxt[0].lower() in AFTER_PARTICIPLE:
+                return []
         subject = self._left(text, para, sentence, pos, end, kind)
         if subject == "inverted":
             if kind != SPEECH or cue.lower() in ("told", "tells"):
@@ -211,11 +230,18 @@ class Analyser:
         quote_end = para.last_quote_end(lo, pos) if para.quotes else None
         if quote_end is not None:
             lo = quote_end
-        toks = tokens(text, lo, pos)
         between = self.lex.between
-        # Drop auxiliaries, adverbs and time words between subject and cue.
+        # Most subjects start right after the last comma or quote: tokenize only that much,
+        # and the whole window only for parentheticals and inverted cues.
+        cut = max([text.rfind(ch, lo, pos) for ch in HARD_STOPS])
+        toks = tokens(text, cut + 1, pos) if cut >= lo else []
         while toks and toks[-1][0].lower() in between:
             toks.pop()
+        if not toks:
+            toks = tokens(text, lo, pos)
+            # Drop auxiliaries, adverbs and time words between subject and cue.
+            while toks and toks[-1][0].lower() in between:
+                toks.pop()
         if toks and toks[-1][0].lower() in BLOCKERS:
             return None
         if not toks:
@@ -232,6 +258,22 @@ class Analyser:
         np = self._np_left(toks)
         if not np:
             return None
+        if len(np) == len(toks) and cut >= lo and text[cut] == "," and \
+                (np[0][0].islower() or np[0][0] in ("A", "An", "The")):
+            # Possibly an appositive after a name: read the whole window.
+            toks = tokens(text, lo, pos)
+            while toks and toks[-1][0].lower() in between:
+                toks.pop()
+        at = len(toks) - len(np)
+        before = toks[at - 1][0].lower() if at else ""
+        if before == "than":
+            return None  # "more than analysts had expected": a benchmark, not a statement
+        if before in SUBORDINATORS and len(np) == 1 and np[0][0].lower() in SUBJECT_PRONOUNS:
+            return None  # "if they said no": a condition, not an attribution
+        name = self._appositive_name(toks, at, np)
+        if name:
+            # "Marc Ostwald, a strategist at X told Reuters" (no closing comma).
+            return self._phrases(text, name, sentence, kind, cue, " ".join(t[0] for t in np))
         found = self._phrases(text, np, sentence, kind, cue, "")
         if any(a.verdict.kind != C.NONE for a in found):
             return found
@@ -249,6 +291,8 @@ class Analyser:
             word = tok[0]
             lword = word.lower()
             if word in BOUNDARY_PUNCT or word == "-" or word == "--" or lword in CLAUSE_WORDS:
+                break
+            if out and lword in TIME_WORDS:
                 break
             if lword in SUBJECT_PRONOUNS:
                 if not out:
@@ -285,7 +329,28 @@ class Analyser:
         if names and lfirst not in PAREN_OPENERS:
             # "his press adviser, Shekhar Adhikari, said": the apposition names the source.
             return inner, modifier
+        name = self._appositive_name(toks, open_at - len(np), np)
+        if name:
+            return name, modifier
         return np, modifier
+
+    def _appositive_name(self, toks: list, at: int, np: list) -> list:
+        """"Lord Condon, head of the unit, who ..., said": the name before an appositive ``np``
+        that starts at ``at`` (also when the appositive's closing comma is missing)."""
+        if at < 2 or toks[at - 1][0] != "," or np[0][0][:1].isupper() and np[0][0].lower() not in ("a", "an", "the"):
+            return []
+        run = []
+        i = at - 2
+        while i >= 0 and toks[i][0][:1].isupper() and len(run) < 5:
+            run.append(toks[i])
+            i -= 1
+        stop = self.lex.stopwords
+        if not run or any(t[0].lower() in stop or t[0].lower() in self.lex.between for t in run):
+            return []  # "Meanwhile, a spokesman said"
+        if i >= 0 and toks[i][0] not in BOUNDARY_PUNCT and toks[i][0] not in ("-", "--"):
+            return []
+        run.reverse()
+        return run
 
     def _relative(self, toks: list):
         for i in range(len(toks) - 1, max(0, len(toks) - WINDOW_WORDS - 6), -1):
@@ -305,6 +370,10 @@ class Analyser:
         hi = min(sentence[1], end + WINDOW_CHARS)
         if para.quotes:
             hi = para.next_quote_start(end, hi)
+        for ch in RIGHT_STOPS:
+            i = text.find(ch, end, hi)
+            if i != -1:
+                hi = i
         toks = tokens(text, end, hi)
         if toks and toks[0][0].lower() == "to" and kind == PREFIX:
             toks = toks[1:]
@@ -314,6 +383,8 @@ class Analyser:
             word = tok[0]
             lword = word.lower()
             if word in BOUNDARY_PUNCT or word == "-" or word == "--":
+                if word == "," and out and not out[-1][0][:1].isupper():
+                    out.extend(self._apposed_name(toks, i + 1))
                 break
             if stop_at_as and lword == "as":
                 break
@@ -326,7 +397,20 @@ class Analyser:
                 break
         if not out:
             return []
+        if kind == SPEECH and (len(out) > 9 or out[0][0].lower() in INVERTED_NOT_FIRST):
+            return []  # '..., said that prices rose': content, not an inverted speaker
         return self._phrases(text, out, sentence, kind, (pos, end), self._trailing_clause(text, out[-1][2], sentence))
+
+    @staticmethod
+    def _apposed_name(toks: list, i: int) -> list:
+        """'said EEF chief economist, Steve Radley.': a name after the comma that ends the phrase."""
+        run = []
+        while i < len(toks) and toks[i][0][:1].isupper() and len(run) < 5:
+            run.append(toks[i])
+            i += 1
+        if run and (i == len(toks) or toks[i][0] in (".", ",", ";")):
+            return run
+        return []
 
     def _trailing_clause(self, text: str, end: int, sentence: tuple) -> str:
         """'said the officials, who spoke on condition of anonymity': the clause after the phrase."""
@@ -364,7 +448,11 @@ class Analyser:
             verdict = self.classify(phrase, self.lex)
             if left and verdict.kind == C.NONE and out:
                 break
-            out.append(Attribution(group[0][1], group[-1][2], cue[0], cue[1], kind, sentence, verdict))
+            first = group[0][1]
+            if verdict.skip:
+                kept = [t for t in group if t[0] not in BOUNDARY_PUNCT]
+                first = kept[verdict.skip][1]
+            out.append(Attribution(first, group[-1][2], cue[0], cue[1], kind, sentence, verdict))
             if left and verdict.kind == C.NONE:
                 break
         if left:
@@ -378,7 +466,7 @@ class Analyser:
         i = pos - 1
         while i >= start and text[i] in " \t":
             i -= 1
-        return i < start or text[i] in "-—–:(“\"'‘”’"
+        return i < start or not (text[i].isalnum() or text[i] in ",;")
 
     # -- anonymity markers ---------------------------------------------------
 

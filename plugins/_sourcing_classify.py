@@ -65,6 +65,7 @@ class Verdict:
     bare: bool = False
     anonymous: bool = False  # an explicit grant of anonymity describes it
     knowledge: bool = False  # "familiar with", "close to", ...
+    skip: int = 0  # leading words that are not part of the phrase ("limited to people the researchers")
     extra: dict = field(default_factory=dict)
 
 
@@ -94,6 +95,19 @@ def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool)
     return len(words)
 
 
+def _np_start(lwords: list, cut: int) -> int:
+    """Where the noun phrase ending at the head starts: its last determiner, unless that
+    determiner follows "of" or a possessive ("one of their lawyers" stays whole)."""
+    for d in range(cut - 2, 0, -1):
+        w = lwords[d]
+        if w in DEFINITE or w in INDEFINITE:
+            prev = lwords[d - 1]
+            if prev == "of" or _possessive(prev) or prev in DEFINITE or prev in INDEFINITE:
+                return 0
+            return d
+    return 0
+
+
 def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     """The rule-based classifier: see the module docstring."""
     words = [w for w in phrase.words if w not in ("'", "’", "<", ">")]
@@ -104,6 +118,10 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         return Verdict(PRONOUN, words[0])
 
     cut = _split_core(words, lwords, lex, phrase.sentence_initial)
+    skip = _np_start(lwords, cut)
+    if skip:
+        words, lwords, cut = words[skip:], lwords[skip:], cut - skip
+        phrase = Phrase(words, False, phrase.modifier)
     core, lcore, post = words[:cut], lwords[:cut], lwords[cut:]
     head, lhead = core[-1], lcore[-1]
     post_text = " ".join(post)
@@ -139,7 +157,7 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     proper_post = any(_is_cap(w) and w.lower() not in lex.stopwords for w in words[cut:])
 
     def verdict(kind: str, category: str, bare: bool = False) -> Verdict:
-        return Verdict(kind, head, category, bare, anonymous, knowledge)
+        return Verdict(kind, head, category, bare, anonymous, knowledge, skip=skip)
 
     # A capital that is not the sentence's first letter (nor Reuters' capital after "U.S.")
     # marks a name: a person, or an organisation such as "the Interior Ministry".
@@ -164,6 +182,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         category = "document"
     elif lhead in lex.media:
         category = "media"
+    elif lhead in lex.journalist:
+        category = "journalist"
     elif lhead in lex.institution or lhead in lex.institution_bare:
         category = "institution"
     elif lhead in lex.group:
@@ -184,9 +204,13 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         return verdict(SPOKESPERSON, category)
     if category == "record":
         return verdict(NAMED, category)
-    if category in ("document", "media"):
+    if category in ("document", "media", "journalist"):
+        # Named with a name ("a Reuters/Ipsos poll", "a BBC journalist") or when definite
+        # (the report introduced earlier); else nobody can check it.
         if proper_mods or proper_post or definite:
             return verdict(NAMED, category)
+        if category == "journalist":
+            return verdict(GROUP if _plural(lhead) else UNNAMED, category)
         return verdict(DOCUMENT, category)
     if anonymous:
         return verdict(UNNAMED, category)

@@ -52,6 +52,7 @@ class Lexicon:
     institution: frozenset
     institution_bare: frozenset
     media: frozenset
+    journalist: frozenset
     document: frozenset
     document_on_record: frozenset
     stopwords: frozenset
@@ -129,7 +130,7 @@ def load_lexicon(extensions: tuple = ()) -> Lexicon:
     sets = {k: _words(v) for k, v in lists.items() if not k.startswith("cue_")}
     head_words = frozenset().union(*(sets[k] for k in (
         "unnamed", "spokesperson", "group", "title", "institution", "institution_bare", "media",
-        "document", "document_on_record")))
+        "journalist", "document", "document_on_record")))
     anonymity = lists["anonymity"]
     return Lexicon(
         cue_kind=cue_kind,
@@ -137,7 +138,7 @@ def load_lexicon(extensions: tuple = ()) -> Lexicon:
         spokesperson=sets["spokesperson"], group=sets["group"],
         commentators=sets["commentators"], title=sets["title"],
         institution=sets["institution"], institution_bare=sets["institution_bare"],
-        media=sets["media"], document=sets["document"],
+        media=sets["media"], journalist=sets["journalist"], document=sets["document"],
         document_on_record=sets["document_on_record"],
         stopwords=sets["name_stopwords"], pronouns=sets["pronouns"], between=sets["between"],
         postmodifiers=sets["postmodifiers"], heads=head_words,

@@ -23,8 +23,9 @@ cpl pvt ave blvd rd messrs mme mlle dept univ assn bros est approx fig op ca cf 
 """.split())
 _INITIALS = regex.compile(r"(?:[A-Za-z]\.)+$")  # U.S. p.m. J. (initials and dotted acronyms)
 
-#: Words, with inner dots, apostrophes and hyphens (U.S., People's, hit-or-miss), or one punctuation mark.
-TOKEN = regex.compile(r"\w+(?:[.'’&/\-]\w+)*\.?|[^\w\s]")
+#: Dotted acronyms (U.S., p.m.), words with inner apostrophes and hyphens (People's,
+#: hit-or-miss), or one punctuation mark. A full stop after a word is a token of its own.
+TOKEN = regex.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:['’&/\-]\w+|\.\w+)*|[^\w\s]")
 
 
 class Paragraph:
@@ -119,20 +120,6 @@ def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """The tokens of text[start:end] as (token, start, end) with absolute offsets.
-
-    A full stop glued to a word is split off unless the word is an abbreviation
-    or initials, so "spokeswoman." ends in a boundary and "U.S." stays whole.
-    """
-    out = []
-    for m in TOKEN.finditer(text, start, end):
-        word = m.group()
-        s, e = m.span()
-        if len(word) > 1 and word[-1] == "." and "." not in word[:-1] \
-                and word[:-1].lower() not in ABBREVIATIONS and len(word) > 2:
-            out.append((word[:-1], s, e - 1))
-            out.append((".", e - 1, e))
-        else:
-            out.append((word, s, e))
-    return out
+def tokens(text: str, start: int, end: int) -> list:
+    """The tokens of text[start:end] as (token, start, end) with absolute offsets."""
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
