@@ -59,6 +59,16 @@ AFTER_PARTICIPLE = frozenset("to of by dead missing killed as".split())
 SUBORDINATORS = frozenset("if when because as after before unless until while whether once since".split())
 INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you there what which
 who how why when where if whether to in on at for with by from about""".split())
+PRONOUN_REACH = 700  # characters back to a pronoun's speaker (about two paragraphs)
+PERSON_TITLES = frozenset("""mr mrs ms dr sen senator rep gov governor president minister secretary
+prime chancellor judge justice general gen lt col sir lord lady dame prof professor rev father
+sister brother king queen prince princess coach captain chairman chairwoman director""".split())
+#: "added provisions", "signaled determination": these cues report speech only before a clause.
+CLAUSE_CUES = frozenset("added adds signalled signaled indicated indicates revealed reveals disclosed discloses".split())
+CLAUSE_OPENERS = frozenset("""that the a an it he she they there this these its his her their we i
+some no all""".split()) | frozenset(",:.;\"“'‘—-")
+#: Belief verbs so common in other senses that only commentators count: "analysts see".
+WEAK_BELIEF = frozenset("see sees feel feels felt hope hopes hoped".split())
 HARD_STOPS = tuple(",;:()“”\"—")
 ANONYMITY_FORCERS = frozenset({"unnamed", "anonymous", "unidentified"})
 QUOTE_CUES = frozenset({"quoted", "quotes", "cited", "cites"})
@@ -168,10 +178,15 @@ class Analyser:
     def _cue(self, text: str, para: Paragraph, pos: int, end: int, cue: str, kind: str) -> list:
         sentence = para.sentence(pos)
         if kind == PREFIX:
-            return self._right(text, para, sentence, pos, end, kind)
+            return [a for a in self._right(text, para, sentence, pos, end, kind) if a.verdict.kind != C.NONE]
         lcue = cue.lower()
         if lcue in NOUN_CUES and text[end:end + 6].strip().split(" ")[0].lower() in NOT_AFTER_CUE:
             return []
+        if lcue in CLAUSE_CUES:
+            nxt = text[end:end + 12].split(None, 1)
+            word = nxt[0] if nxt else "."
+            if not (word[:1].isupper() or word.lower() in CLAUSE_OPENERS or word[0] in CLAUSE_OPENERS):
+                return []  # "Republicans added provisions", "added 5 pct", "added to"
         if kind == BELIEF and lcue.endswith(("ed", "ght", "lt")):
             nxt = text[end:end + 10].split(None, 1)
             if nxt and nxt[0].lower() in AFTER_PARTICIPLE:
@@ -180,7 +195,7 @@ class Analyser:
         if subject == "inverted":
             if kind != SPEECH or cue.lower() in ("told", "tells"):
                 return []
-            return self._right(text, para, sentence, pos, end, kind)
+            return [a for a in self._right(text, para, sentence, pos, end, kind) if a.verdict.kind != C.NONE]
         out = subject or []
         if out and lcue in NOUN_CUES:
             last = out[-1].verdict
@@ -190,6 +205,8 @@ class Analyser:
             return self._outlet(text, sentence, pos, end, cue, out)
         if lcue in QUOTE_CUES:
             out = out + self._right(text, para, sentence, pos, end, PREFIX, stop_at_as=True)
+        if kind == BELIEF and lcue in WEAK_BELIEF:
+            return [a for a in out if a.verdict.kind == C.GROUP and a.verdict.head.lower() in self.lex.commentators]
         return [a for a in out if self._accept(a, kind)]
 
     def _accept(self, a: Attribution, kind: str) -> bool:
@@ -390,8 +407,11 @@ class Analyser:
                 break
             if i and lword in RIGHT_CUT:
                 prev = toks[i - 1][0]
-                if not (lword in lex.postmodifiers and prev.lower() in heads and not prev[:1].isupper()):
+                if not (lword in lex.postmodifiers and prev.lower() in heads and not prev[:1].isupper()) \
+                        and prev.lower() not in ("a", "an", "the"):
                     break
+            if i and lword in ("including", "such", "like", "who", "whom", "whose"):
+                break  # "issues including messages ...", "the officials who spoke ..."
             out.append(tok)
             if len(out) >= RIGHT_WORDS:
                 break
@@ -415,8 +435,8 @@ class Analyser:
     def _trailing_clause(self, text: str, end: int, sentence: tuple) -> str:
         """'said the officials, who spoke on condition of anonymity': the clause after the phrase."""
         rest = text[end:min(sentence[1], end + 120)]
-        if rest.startswith((", who", ", whom")):
-            return rest[2:]
+        if rest.startswith((", who", ", whom", " who", " whom")):
+            return rest.lstrip(", ")
         return ""
 
     # -- phrases and verdicts ------------------------------------------------
@@ -440,6 +460,8 @@ class Analyser:
         # Read conjuncts outwards from the cue; on the left, "X rose and analysts said" stops
         # at the first conjunct that is not a source.
         for group in (reversed(groups) if left else groups):
+            while group and group[0][0].lower() in ("and", "or", "but", "&"):
+                group = group[1:]
             words = [t[0] for t in group if t[0] not in BOUNDARY_PUNCT]
             if not words:
                 continue
@@ -522,6 +544,8 @@ class Analyser:
                 continue
             seen_spans.add(key)
             v = a.verdict
+            if v.kind == C.NONE:
+                continue
             if v.kind != C.PRONOUN:
                 a.kind = v.kind
                 out.append(a)
@@ -530,19 +554,21 @@ class Analyser:
             if pronoun in ("i", "we", "me", "us"):
                 continue  # the writer's own voice, outside quotes
             singular = pronoun in ("he", "she", "him", "her")
-            last = out[-1] if out else None
-            speaker = self._antecedent(out, singular) if pronoun != "it" else last
-            if singular and self._name_before(text, a, last):
-                a.kind = C.NAMED
+            nearby = [p for p in out if p.end >= a.start - PRONOUN_REACH]
+            speaker = self._antecedent(nearby, singular) if pronoun != "it" else (nearby or [None])[-1]
+            if singular and (self._name_before(text, a, speaker) or speaker is not None and
+                             self._person_before(text, a.start, speaker.end)):
+                a.kind = C.NAMED  # "UN Ambassador Nikki Haley ... when she said"
             elif speaker is not None:
                 a.kind = speaker.kind
                 a.repeat = speaker.sentence == a.sentence
-            elif pronoun == "it":
-                a.kind = C.NAMED  # an organisation, as in company news
+            elif pronoun == "it" or (singular and self._person_before(text, a.start)):
+                a.kind = C.NAMED  # an organisation, or a person introduced without a cue
             else:
                 continue
             out.append(a)
         return out
+
 
     @staticmethod
     def _antecedent(previous: list, singular: bool) -> Optional[Attribution]:
@@ -557,6 +583,25 @@ class Analyser:
             if plural != singular:
                 return a
         return previous[-1] if previous and not singular else None
+
+    def _person_before(self, text: str, pos: int, lo: int = 0) -> bool:
+        """A person's name shortly before ``pos``: a title and a name ("Mr Pompeo", "Senator
+        Al Franken") or two capitalised words that are not organisation words."""
+        toks = tokens(text, max(lo, pos - PRONOUN_REACH), pos)
+        stop, heads = self.lex.stopwords, self.lex.heads
+        for i in range(len(toks) - 1):
+            w1, w2 = toks[i][0], toks[i + 1][0]
+            if not (w2[:1].isupper() and len(w2) > 1 and not w2.isupper()):
+                continue
+            l1, l2 = w1.lower().rstrip("."), w2.lower()
+            if l2 in stop or l2 in heads:
+                continue
+            if l1 in PERSON_TITLES:
+                return True
+            if w1[:1].isupper() and not w1.isupper() and l1 not in stop and l1 not in heads \
+                    and (i == 0 or toks[i - 1][0].lower() not in ("the", "a", "an")):
+                return True
+        return False
 
     def _name_before(self, text: str, a: Attribution, last: Optional[Attribution]) -> bool:
         """A capitalised name in the sentence after the last speaker: "Haley ... when she said"."""

@@ -43,6 +43,9 @@ QUANTIFIERS = frozenset("some many others several most few".split())
 VAGUE = frozenset("""unnamed anonymous unidentified informed reliable credible well-placed
 well-informed knowledgeable trusted authoritative good usual other various multiple
 several numerous separate second third fourth fifth first different additional""".split())
+PREPOSITIONS = frozenset("""and or of the by as between with about against among into over under
+toward towards through across behind beyond near without within after before during since until
+per via including versus vs like from for to at in on than""".split())
 ANONYMOUS_WORDS = frozenset({"unnamed", "anonymous", "unidentified"})
 
 
@@ -144,7 +147,7 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         plain = before not in lex.heads or lhead in lex.title
         if run > cut and not _is_cap(words[run - 1]) and plain and before not in lex.postmodifiers \
                 and before not in DEFINITE and before not in INDEFINITE \
-                and before not in ("and", "or", "of", "the", "by", "as"):
+                and before not in PREPOSITIONS:
             return Verdict(NAMED, words[-1], "name")
 
     first = lcore[0]
