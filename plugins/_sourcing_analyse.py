@@ -35,6 +35,7 @@ BLOCKERS = frozenset("""not never n't to was were is are be been being would cou
 can may might must did does do cannot shall no nor neither hardly barely in of for with at by
 from into onto about without the a an its his her their our my your any no little much more
 less such own than very and or but""".split())
+EARLY_BLOCKERS = BLOCKERS - {"and", "but"}
 #: Cue forms that are also nouns ("its initial forecast", "in doubt", "think tank"): they
 #: count only right after a source word, never after a description ("familiar with the matter").
 NOUN_CUES = frozenset("""forecast forecasts claims notes tweets thought fear fears worry worries
@@ -69,6 +70,7 @@ CLAUSE_OPENERS = frozenset("""that the a an it he she they there this these its 
 some no all""".split()) | frozenset(",:.;\"“'‘—-")
 #: Belief verbs so common in other senses that only commentators count: "analysts see".
 WEAK_BELIEF = frozenset("see sees feel feels felt hope hopes hoped".split())
+CLOSE_TO = frozenset("close closest closer loyal privy tied linked connected near next related allied".split())
 HARD_STOPS = tuple(",;:()“”\"—")
 ANONYMITY_FORCERS = frozenset({"unnamed", "anonymous", "unidentified"})
 QUOTE_CUES = frozenset({"quoted", "quotes", "cited", "cites"})
@@ -154,7 +156,7 @@ class Analyser:
             if kind != PREFIX and kind != OUTLET_CUE:
                 # "to say", "is expected", "the forecast": not a statement; skip it before any parsing.
                 before = text[max(0, pos - 16):pos].rsplit(None, 1)
-                if before and before[-1].lower() in BLOCKERS:
+                if before and before[-1].lower() in EARLY_BLOCKERS:
                     continue
             para = self._paragraph(text, pos, paragraphs)
             if para.quotes and para.in_quote(pos):
@@ -259,6 +261,10 @@ class Analyser:
             # Drop auxiliaries, adverbs and time words between subject and cue.
             while toks and toks[-1][0].lower() in between:
                 toks.pop()
+        if toks and toks[-1][0].lower() in ("and", "but") and len(toks) > 1:
+            # "A spokeswoman declined to comment but said ...": the clause's subject.
+            subject = self._clause_subject(toks)
+            return self._phrases(text, subject, sentence, kind, cue, "") if subject else None
         if toks and toks[-1][0].lower() in BLOCKERS:
             return None
         if not toks:
@@ -300,6 +306,30 @@ class Analyser:
             np2, modifier = rel
             return self._phrases(text, np2, sentence, kind, cue, modifier)
         return found
+
+    def _clause_subject(self, toks: list) -> list:
+        """The noun phrase that opens the clause: a determiner, then capitalised words and heads."""
+        start = 0
+        for i in range(len(toks) - 1, -1, -1):
+            if toks[i][0] in BOUNDARY_PUNCT or toks[i][0] in ("-", "--"):
+                start = i + 1
+                break
+        heads, stop = self.lex.heads, self.lex.stopwords
+        i = start
+        if i < len(toks) and toks[i][0].lower() in C.DEFINITE | C.INDEFINITE:
+            i += 1
+            if i < len(toks) and toks[i][0].islower() and toks[i][0] not in heads:
+                i += 1  # one adjective: "a leading German banker"
+        end = i
+        while end < len(toks):
+            word = toks[end][0]
+            lword = word.lower()
+            if lword in heads or (word[:1].isupper() and lword not in stop) or \
+                    (end == start and lword in self.lex.pronouns):
+                end += 1
+            else:
+                break
+        return toks[start:end] if end > i else []
 
     def _np_left(self, toks: list) -> list:
         """The tokens of the phrase that ends the window, back to a clause boundary."""
@@ -408,7 +438,8 @@ class Analyser:
             if i and lword in RIGHT_CUT:
                 prev = toks[i - 1][0]
                 if not (lword in lex.postmodifiers and prev.lower() in heads and not prev[:1].isupper()) \
-                        and prev.lower() not in ("a", "an", "the"):
+                        and prev.lower() not in ("a", "an", "the") \
+                        and not (lword == "to" and prev.lower() in CLOSE_TO):
                     break
             if i and lword in ("including", "such", "like", "who", "whom", "whose"):
                 break  # "issues including messages ...", "the officials who spoke ..."
@@ -448,7 +479,11 @@ class Analyser:
         for i, tok in enumerate(toks):
             if tok[0].lower() in ("and", "or", "&") and current:
                 nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
-                if not (current[-1][0][:1].isupper() and nxt[:1].isupper()):
+                prev = current[-1][0]
+                names = prev[:1].isupper() and nxt[:1].isupper()  # "Trade and Industry"
+                adjectives = prev.islower() and prev not in self.lex.heads and nxt.islower() \
+                    and nxt not in self.lex.heads and nxt not in C.DEFINITE and nxt not in C.INDEFINITE
+                if not names and not adjectives:  # not "current and former officials"
                     groups.append(current)
                     current = []
                     continue

@@ -218,6 +218,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     if anonymous:
         return verdict(UNNAMED, category)
     if category == "institution":
+        if indefinite and not _plural(lhead):
+            return verdict(UNNAMED, category)  # "a Japanese bank said"
         if definite or proper_mods or lhead in lex.institution_bare:
             return verdict(NAMED, category)
         if indefinite and not _plural(lhead):
