@@ -15,6 +15,7 @@ from ._model import (Applicability, Article, ArticleRef, Edit, Finding, Fix, Lin
                      ReadError, RunSummary, Severity)
 from ._reporting import Command, Reporter, ReporterFactory
 from ._rules import Rule
+from ._run import Session
 
 __version__ = "0.1.0"
 
@@ -25,5 +26,5 @@ __all__ = [
     "Applicability", "Article", "ArticleRef", "Command", "Config", "Edit", "Executor", "ExecutorFactory",
     "ExitCode", "Finding",
     "Fix", "Line", "Location", "OptionParser", "ReadError", "Reporter", "ReporterFactory", "Rule",
-    "RunSummary", "Severity", "UsageError", "hookimpl", "__version__",
+    "RunSummary", "Session", "Severity", "UsageError", "hookimpl", "__version__",
 ]

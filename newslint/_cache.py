@@ -12,10 +12,9 @@ import hashlib
 import json
 import os
 import pickle
-import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 #: Files larger than this are not cached: their results would be held in memory until the file ends.
 MAX_CACHED_BYTES = 64 * 1024 * 1024
@@ -27,19 +26,37 @@ def settings_fingerprint(config_values: dict[str, Any], tables: dict[str, Any], 
     ignored = {"format", "output-file", "quiet", "verbose", "statistics", "jobs", "no-cache",
                "cache-dir", "no-progress", "exit-zero"}
     settings = {k: v for k, v in config_values.items() if k not in ignored}
-    # Module files' sizes and times: a plugin edited in place (an editable install) must not reuse results.
-    stamps = []
-    for module in modules:
-        path = getattr(module, "__file__", None)
-        if path:
-            try:
-                stat = os.stat(path)
-                stamps.append((path, stat.st_size, stat.st_mtime_ns))
-            except OSError:
-                pass
+    stamps = sorted(set(code_stamps(modules)))
     blob = json.dumps([version, sys.version_info[:2], settings, tables, sorted(rule_codes), sorted(stamps)],
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def code_stamps(modules: list[Any]) -> Iterator[tuple[str, int, int]]:
+    """Size and time of every file of the packages the plugins (and newslint) come from.
+
+    A plugin edited in place (an editable install), its private modules or its
+    data files must not reuse results: a package folder is a few dozen stats.
+    A plugin that is a lone top-level module contributes only its own file.
+    """
+    folders, files = set(), set()
+    for module in [sys.modules[__name__.split(".")[0]], *modules]:
+        name = getattr(module, "__name__", "")
+        top = sys.modules.get(name.split(".")[0])
+        if top is not None and getattr(top, "__path__", None):
+            folders.update(top.__path__)
+        elif getattr(module, "__file__", None):
+            files.add(module.__file__)
+    for folder in folders:
+        for base, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            files.update(os.path.join(base, n) for n in names)
+    for path in files:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        yield path, stat.st_size, stat.st_mtime_ns
 
 
 class ResultCache:
@@ -47,7 +64,10 @@ class ResultCache:
 
     def __init__(self, directory: Path, fingerprint: str) -> None:
         self.fingerprint = fingerprint
-        self.db: Optional[sqlite3.Connection] = None
+        import sqlite3  # only runs that use the cache pay for it
+
+        self.errors = (sqlite3.Error,)
+        self.db: Optional["sqlite3.Connection"] = None
         self.pending: list[tuple[str, bytes]] = []
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -93,7 +113,7 @@ class ResultCache:
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", self.pending)
-        except sqlite3.Error:
+        except self.errors:
             pass
         self.pending = []
 

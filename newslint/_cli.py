@@ -32,6 +32,7 @@ def core_addoption(parser: OptionParser) -> None:
     add("extend-include", type="list", default=[], help="more file name patterns to read")
     add("exclude", type="list", default=list(DEFAULT_EXCLUDE), help="path patterns skipped when walking folders")
     add("extend-exclude", type="list", default=[], help="more path patterns to skip")
+    add("force-exclude", type="bool", default=False, help="apply exclude to files named on the command line too")
     add("format", default="text", help="output format (see `newslint check --help`)")
     add("output-file", help="write the report to this file instead of standard output", in_file=False)
     add("exit-zero", type="bool", default=False, help="exit 0 even when there are findings")
@@ -113,11 +114,14 @@ def _main(argv: list[str], extra_plugins: Iterable[object], stdout: TextIO, stde
     core_addoption(options)
     list(plugins.call_each("newslint_addoption", parser=options))
     commands: dict[str, Command] = {}
-    list(plugins.call_each("newslint_register_commands", register=lambda c: commands.setdefault(c.name, c)))
     formats: dict[str, object] = {}
-    list(plugins.call_each("newslint_register_formats", register=formats.__setitem__))
     executors: dict[str, object] = {}
-    list(plugins.call_each("newslint_register_executors", register=executors.__setitem__))
+    for hook, kind, table in (("newslint_register_commands", "command", commands),
+                              ("newslint_register_formats", "format", formats),
+                              ("newslint_register_executors", "executor", executors)):
+        for impl in getattr(plugins.pm.hook, hook).get_hookimpls():  # registration order: first wins
+            register = _registrar(plugins, impl.plugin_name, kind, table, reserved=BUILTIN_COMMANDS if kind == "command" else ())
+            list(plugins.call_impl(impl, hook, register=register))
 
     known = set(BUILTIN_COMMANDS) | set(commands)
     if not argv or (argv[0] not in known and argv[0] not in ("-h", "--help", "--version")):
@@ -127,13 +131,14 @@ def _main(argv: list[str], extra_plugins: Iterable[object], stdout: TextIO, stde
     except SystemExit as exit_:  # --help and --version print and exit 0
         return ExitCode(exit_.code or 0)
     config = build_config(options, args, Path.cwd())
+    config.command = args.command
     _check_config(config)
     list(plugins.call_each("newslint_configure", config=config))
 
     registry = RuleRegistry()
     for rule in CORE_RULES:
         registry.add(rule, "newslint")
-    for impl in reversed(plugins.pm.hook.newslint_register_rules.get_hookimpls()):
+    for impl in plugins.pm.hook.newslint_register_rules.get_hookimpls():
         label = plugins.label(impl.plugin_name)
 
         def register(rule: Rule, label: str = label) -> None:
@@ -157,6 +162,20 @@ def _main(argv: list[str], extra_plugins: Iterable[object], stdout: TextIO, stde
         registry.check_selectors(selectors, f"per-file-ignores[{pattern!r}]")
     rules = registry.select(config.get("select"), config.get("extend-select"), config.get("ignore"))
     return check(session, rules)
+
+
+def _registrar(plugins, plugin_name: str, kind: str, table: dict, reserved: Iterable[str] = ()):
+    """A ``register`` callback that refuses a name already taken (an NL002 naming the plugin)."""
+    label = plugins.label(plugin_name)
+
+    def register(name_or_command, factory=None) -> None:
+        name = name_or_command.name if kind == "command" else name_or_command
+        value = name_or_command if kind == "command" else factory
+        if name in table or name in reserved:
+            plugins.errors.append(PluginError(label, f"cannot register {kind} {name!r}: the name is taken"))
+            return
+        table[name] = value
+    return register
 
 
 def _check_config(config) -> None:

@@ -87,6 +87,8 @@ class Config:
     paths: list[str] = field(default_factory=list)
     config_file: Optional[Path] = None
     root: Path = field(default_factory=Path.cwd)
+    #: The subcommand being run: "check", "rule", "plugins", or a plugin's ("index").
+    command: str = "check"
 
     def get(self, name: str, default: Any = None) -> Any:
         """A top-level option's value."""

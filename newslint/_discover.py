@@ -3,7 +3,8 @@
 As in ruff, a walk skips hidden entries, git-ignored files (asking git once per
 folder, when the folder is in a work tree) and the ``exclude`` patterns, and
 keeps files that match ``include``. A file named on the command line is always
-read, so pre-commit's explicit file lists work with any pattern set.
+read, unless ``force-exclude`` is set: pre-commit always names files, so its
+hook passes ``--force-exclude`` to honour a repository's ``exclude``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def _compile(patterns: Iterable[str]) -> "re.Pattern[str]":
 class Discovery:
     """Expands the paths of a run into the files to read."""
 
-    def __init__(self, include: Iterable[str], exclude: Iterable[str], root: Path) -> None:
+    def __init__(self, include: Iterable[str], exclude: Iterable[str], root: Path,
+                 force_exclude: bool = False) -> None:
+        self.force_exclude = force_exclude
         self.include = _compile(include)
         # An excluded folder pattern also excludes everything below it.
         self.exclude = _compile([p for pattern in exclude for p in (pattern, pattern.rstrip("/") + "/*")])
@@ -65,7 +68,7 @@ class Discovery:
             path = Path(given)
             if given != "-" and path.is_dir():
                 yield from self.walk(given)
-            else:
+            elif not (self.force_exclude and given != "-" and self.excluded(path)):
                 yield given
 
     def walk(self, top: str) -> Iterator[str]:

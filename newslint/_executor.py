@@ -8,14 +8,14 @@ memory does not grow with the size of the corpus.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 if TYPE_CHECKING:
     from ._config import Config
+    from concurrent.futures import Future
+
     from ._model import Article
 
 #: Checks one batch of articles; picklable, so it can travel to other processes or machines.
@@ -72,13 +72,16 @@ class ProcessExecutor(Executor):
 
     def __init__(self, task: Task, config: "Config") -> None:
         super().__init__(task, config)
+        import multiprocessing  # imported here: a one-file run never starts a pool
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.workers = config.get("jobs") or default_jobs()
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init, initargs=(task,))
 
     def map(self, batches: Iterable[list["Article"]]) -> Iterator[list[Any]]:
-        pending: deque[tuple[list, Future]] = deque()
+        pending: deque[tuple[list, "Future"]] = deque()
         limit = 4 * self.workers
         for batch in batches:
             pending.append((batch, self.pool.submit(_run_batch, batch)))
@@ -87,7 +90,7 @@ class ProcessExecutor(Executor):
         while pending:
             yield self._result(*pending.popleft())
 
-    def _result(self, batch: list, future: Future) -> list:
+    def _result(self, batch: list, future: "Future") -> list:
         try:
             return future.result()
         except Exception:

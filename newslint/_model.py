@@ -156,12 +156,12 @@ class Article:
     """
 
     __slots__ = ("path", "text", "meta", "first_line", "record", "article_id",
-                 "text_offset", "ignores", "metrics", "_line_starts", "_lines")
+                 "text_offset", "ignores", "writer", "metrics", "_line_starts", "_lines")
 
     def __init__(self, path: str, text: str, *, meta: Optional[Mapping[str, Any]] = None,
                  first_line: int = 1, record: Optional[int] = None,
                  article_id: Optional[str] = None, text_offset: int = 0,
-                 ignores: tuple[str, ...] = ()) -> None:
+                 ignores: tuple[str, ...] = (), writer: Optional[str] = None) -> None:
         self.path = path
         self.text = text
         self.meta: Mapping[str, Any] = meta or {}
@@ -172,6 +172,9 @@ class Article:
         self.text_offset = text_offset
         #: Selectors ignored for the whole article, from front matter or a JSONL field.
         self.ignores = ignores
+        #: How ``--fix`` writes a fixed text back: "text" (the file is front matter + text),
+        #: "jsonl" (the text field of record ``record``), or None (not at all).
+        self.writer = writer
         self.metrics: dict[str, float] = {}
         self._line_starts: Optional[list[int]] = None
         self._lines: Optional[list[Line]] = None
@@ -191,7 +194,7 @@ class Article:
         """The same article with other text (used to re-check after a fix)."""
         return Article(self.path, text, meta=self.meta, first_line=self.first_line,
                        record=self.record, article_id=self.article_id, text_offset=self.text_offset,
-                       ignores=self.ignores)
+                       ignores=self.ignores, writer=self.writer)
 
     @property
     def line_starts(self) -> list[int]:

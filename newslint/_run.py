@@ -42,7 +42,8 @@ class Session:
     def discovery(self) -> Discovery:
         config = self.config
         return Discovery(config.get("include") + config.get("extend-include"),
-                         config.get("exclude") + config.get("extend-exclude"), config.root)
+                         config.get("exclude") + config.get("extend-exclude"), config.root,
+                         bool(config.get("force-exclude")))
 
     def iter_files(self, paths: Iterable[str]) -> Iterator[str]:
         return self.discovery().files(paths)
@@ -76,8 +77,12 @@ class FixState:
         self.path: Optional[str] = None
         self.fixed: dict[Optional[int], Article] = {}
         self.originals: dict[Optional[int], str] = {}
+        self.unwritable = False
 
     def add(self, original: Article, fixed: Article) -> None:
+        if original.writer is None:
+            self.unwritable = True
+            return
         self.fixed[original.record] = fixed
         self.originals[original.record] = original.text
 
@@ -85,6 +90,9 @@ class FixState:
         """Write (or diff) the current file; returns a message when that failed."""
         path, fixed, originals = self.path, self.fixed, self.originals
         self.fixed, self.originals = {}, {}
+        if self.unwritable:
+            self.unwritable = False
+            return f"{path}: fixes not written: its reader cannot write this format back"
         if not fixed or path is None or path == "-" or (fixed.keys() == {None} and fixed[None].text == originals[None]):
             return None
         text_field = self.session.config.table("jsonl").get("text-field", "text")
@@ -262,6 +270,8 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
                     ref = article.ref
                     if result.fixed_text is not None:
                         fixes.add(article, article.with_text(result.fixed_text))
+                    if result.fixed and article.writer is None:
+                        result.fixed = 0  # nothing will be written, so nothing was fixed
                     file_results.append(("article", ref, result, len(article.text)))
                     take(ref, result, len(article.text))
         if current is not None:

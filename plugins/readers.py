@@ -81,7 +81,7 @@ def read_text(path: Path) -> Iterator[Item]:
     if isinstance(content, ReadError):
         yield content
         return
-    yield Article(str(path), content)
+    yield Article(str(path), content, writer="text")
 
 
 def split_front_matter(content: str) -> tuple[dict[str, Any], str, int]:
@@ -130,7 +130,7 @@ def read_markdown(path: Path) -> Iterator[Item]:
         return
     meta, raw, count = split_front_matter(content)
     yield Article(str(path), content[len(raw):], meta=meta, first_line=count + 1, text_offset=len(raw),
-                  ignores=ignores_from(meta.get("newslint-ignore")))
+                  ignores=ignores_from(meta.get("newslint-ignore")), writer="text")
 
 
 def read_jsonl(path: Path, options: dict[str, Any]) -> Iterator[Item]:
@@ -182,4 +182,4 @@ def parse_record(path: str, number: int, raw: bytes, text_field: str, id_field: 
     article_id = data.get(id_field)
     return Article(path, body, meta=data, record=number,
                    article_id=None if article_id is None else str(article_id),
-                   ignores=ignores_from(data.get(ignore_field)))
+                   ignores=ignores_from(data.get(ignore_field)), writer="jsonl")

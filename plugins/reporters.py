@@ -73,7 +73,9 @@ class TextReporter(Reporter):
             return
         remaining = summary.findings
         if summary.fixed:
-            self.stream.write(f"Found {remaining + summary.fixed} findings ({summary.fixed} fixed, "
+            total = remaining + summary.fixed
+            done = "would be fixed by --fix" if self.config.get("diff") else "fixed"
+            self.stream.write(f"Found {total} finding{'s' if total != 1 else ''} ({summary.fixed} {done}, "
                               f"{remaining} remaining).\n")
         elif remaining:
             fixable = f" ({summary.fixable} fixable with --fix or --unsafe-fixes)" if summary.fixable else ""

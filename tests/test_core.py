@@ -386,3 +386,43 @@ def test_jsonl_gz_fix_and_jsonl_diff(tmp_path):
     diff = run("--diff", "d.jsonl", "--select", "TST001").stdout
     assert '@@ -2 +2 @@\n-{"id": 2, "text": "a  b"}\n+{"id": 2, "text": "a b"}\n' in diff
     assert (tmp_path / "d.jsonl").read_bytes() == before
+
+
+def test_force_exclude_applies_to_named_files(tmp_path):
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "a.txt").write_text("Trump  said.\n", encoding="utf-8")
+    assert len(findings("drafts/a.txt", "--select", "TST001", "--extend-exclude", "drafts")[0]) == 1
+    assert findings("drafts/a.txt", "--select", "TST001", "--extend-exclude", "drafts", "--force-exclude")[0] == []
+
+
+class FeedReader:
+    """A reader plugin for a format newslint cannot write back."""
+
+    @hookimpl(tryfirst=True)
+    def newslint_read_path(self, path, config):
+        if path.suffix != ".feed":
+            return None
+        from newslint import Article
+        return [Article(str(path), item, record=i) for i, item in enumerate(json.loads(path.read_text())["items"], 1)]
+
+
+def test_fix_never_writes_a_format_its_reader_cannot_write(tmp_path):
+    feed = tmp_path / "news.feed"
+    feed.write_text(json.dumps({"items": ["Storm  hits."]}), encoding="utf-8")
+    before = feed.read_bytes()
+    result = run("--fix", "news.feed", "--select", "TST001", plugins=[TestPlugin(), FeedReader()])
+    assert feed.read_bytes() == before
+    assert "news.feed: fixes not written" in result.stderr
+
+
+class TakesTheTextFormat:
+    @hookimpl
+    def newslint_register_formats(self, register):
+        register("text", object)
+
+
+def test_a_taken_format_name_is_a_plugin_error(tmp_path):
+    (tmp_path / "a.txt").write_text("Trump  said.\n", encoding="utf-8")
+    result = run("a.txt", "--select", "TST001", plugins=[TestPlugin(), TakesTheTextFormat()])
+    assert "cannot register format 'text': the name is taken" in result.stdout
+    assert result.exit_code == ExitCode.ERROR
