@@ -91,8 +91,10 @@ class Analysis:
                tuple((r.path, r.record) for r, _ in collected[:1]),
                tuple((r.path, r.record) for r, _ in collected[-1:]))
         if key != self._memo_key:
-            self._memo = self._analyse(collected)
             self._memo_key = key
+            self._memo = {}
+            # An error (a missing index) is raised once, by the first NL4 rule to finalize.
+            self._memo = self._analyse(collected)
         return self._memo.get(code, [])
 
     def _analyse(self, collected: Sequence[tuple[ArticleRef, Any]]) -> dict[str, list[Finding]]:
@@ -228,7 +230,8 @@ def _shared_finding(rule: Rule, ref: ArticleRef, sketch, other: tuple, where: st
     line = here[0][0] if here else first_line_of(sketch)
     end_line = here[0][1] if here else line
     related = [other_ref.location(p[0]) for p in there[:RELATED_PASSAGES]] or [other_ref.location(first_line_of(other_sketch))]
-    return rule.finding_at(ref, line, message, end_line=end_line, related=related)
+    # The span covers the first passage's lines whole: it ends at the start of the next line.
+    return rule.finding_at(ref, line, message, end_line=end_line + 1, end_column=1, related=related)
 
 
 RELATED_PASSAGES = 10

@@ -1,0 +1,381 @@
+"""Duplicate-story rules NL401-NL403: sketches, pairing, passages, clusters, the on-disk index."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import shutil
+import sqlite3
+import zlib
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from newslint import ArticleRef, Article
+from newslint.testing import lint_corpus, run_cli
+from newslint_plugins import duplicates
+from newslint_plugins import _duplicates_index as dindex
+from newslint_plugins import _duplicates_pairs as pairs
+from newslint_plugins import _duplicates_sketch as sk
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED0 = (SEEDS / "000_568fc9d2fd088067.txt").read_text(encoding="utf-8")
+SEED2 = (SEEDS / "002_51f578651b86b6a2.txt").read_text(encoding="utf-8")
+SEED3 = (SEEDS / "003_068272d82784b23f.txt").read_text(encoding="utf-8")
+
+# Two issues of one made-up monthly report: the same template, other figures.
+JOBS_MARCH = ("The city's jobless rate fell to 4.2 percent in March from 4.5 percent in February, the "
+              "statistics office said on Tuesday. The number of people out of work dropped by 12,300 to "
+              "310,500, while the number of open vacancies rose by 2,100 to 48,900 over the month. "
+              "Seasonally adjusted, unemployment was unchanged at 4.4 percent, the office said in its "
+              "monthly report on the regional labour market. Economists had expected the rate to hold "
+              "steady, and the office said the figures were not adjusted for the usual swings in "
+              "construction and farm work at this time of year.\n")
+JOBS_APRIL = ("The city's jobless rate fell to 3.9 percent in April from 4.2 percent in March, the "
+              "statistics office said on Tuesday. The number of people out of work dropped by 8,700 to "
+              "301,800, while the number of open vacancies rose by 1,600 to 50,500 over the month. "
+              "Seasonally adjusted, unemployment was unchanged at 4.1 percent, the office said in its "
+              "monthly report on the regional labour market. Economists had expected the rate to hold "
+              "steady, and the office said the figures were not adjusted for the usual swings in "
+              "construction and farm work at this time of year.\n")
+
+
+def make_rules(**options):
+    registered = []
+    config = SimpleNamespace(table=lambda name: {k.replace("_", "-"): v for k, v in options.items()},
+                             get=lambda name, default=None: None)
+    duplicates.newslint_register_rules(registered.append, config)
+    return registered
+
+
+def codes_and_pairs(findings):
+    return sorted((f.code, Path(f.path).name, tuple(sorted({Path(r.path).name for r in f.related})))
+                  for f in findings)
+
+
+# -- sketches --------------------------------------------------------------------------------------
+
+def reference_sketch(text):
+    """The slow, obvious computation the packed-integer code must reproduce."""
+    tokens, _, _ = sk.normalise(text, drop_residue=False)
+    ids = [zlib.crc32(t) & sk._M29 for t in tokens]
+    mult = (sk._C0, sk._C1, sk._C2, sk._C3, sk._C4)
+    grams = [(sum(c * ids[i + k] for k, c in enumerate(mult)) >> 24) & 0xFFFFFFFF
+             for i in range(len(ids) - sk.K + 1)]
+    low = [g & 0x7FFFFFFF for g in grams]
+    if len(low) >= sk.W:
+        fps = sorted({min(low[i:i + sk.W]) for i in range(len(low) - sk.W + 1)})
+    else:
+        fps = [min(low)] if low else []
+    return grams, fps
+
+
+@pytest.mark.parametrize("words", [0, 3, 4, 5, 6, 11, 12, 13, 40, 300])
+def test_packed_hashing_and_winnowing_match_the_reference(words):
+    text = " ".join(SEED0.split()[:words])
+    s = sk.sketch_text(text, drop_residue=False)
+    grams, fps = reference_sketch(text)
+    assert list(sk.u32(s.grams)) == grams
+    assert list(sk.u32(s.fingerprints)) == fps
+    assert len(grams) == max(0, s.tokens - 4) and s.tokens >= words
+
+
+def test_longer_than_the_cached_masks():
+    text = " ".join([SEED0] * 8)  # ~7,000 words: masks built on the fly
+    s = sk.sketch_text(text, drop_residue=False)
+    grams, fps = reference_sketch(text)
+    assert list(sk.u32(s.grams)) == grams and list(sk.u32(s.fingerprints)) == fps
+
+
+def test_normalisation_folds_unicode_case_quotes_and_dashes():
+    a = sk.sketch_text("“It was announced today,” Trump tweeted — Friday’s SANCTIONS are off.\n")
+    b = sk.sketch_text('"it was announced today," trump tweeted - friday\'s sanctions are off.\n')
+    c = sk.sketch_text("ＩＴ was announced today, Trump tweeted – Friday’s sanctions are off!\n")  # fullwidth
+    assert a.key == b.key == c.key
+    assert a.grams == b.grams
+
+
+def test_every_shared_run_of_twelve_words_gives_a_shared_fingerprint():
+    words = SEED3.split()
+    rng = random.Random(7)
+    for _ in range(200):
+        start = rng.randrange(len(words) - 12)
+        run = " ".join(words[start:start + 12])
+        a = " ".join(rng.choice(words) for _ in range(30)) + " " + run + " " + " ".join(rng.choice(words) for _ in range(5))
+        b = " ".join(rng.choice(words) for _ in range(9)) + " " + run
+        fa = set(sk.u32(sk.sketch_text(a).fingerprints))
+        fb = set(sk.u32(sk.sketch_text(b).fingerprints))
+        assert fa & fb, run
+
+
+def test_sketch_is_small_and_picklable():
+    s = sk.sketch_text(SEED3)
+    copy = pickle.loads(pickle.dumps(s))
+    assert copy == s
+    assert len(pickle.dumps(s)) < len(SEED3.encode())
+    assert len(s.fingerprints) // 4 < s.tokens / 3  # winnowing keeps about 2 / (W + 1)
+
+
+def test_residue_lines_are_dropped_when_the_residue_plugin_offers_a_test(monkeypatch):
+    body = SEED2
+    with_residue = "Share on Facebook\n" + body.replace("\nAdvertisement\n", "\nAdvertisement\nShare on Twitter\n")
+    monkeypatch.setattr(sk, "_residue_filter", lambda: (lambda line: line.strip() in
+                                                        {"Advertisement", "Share on Facebook", "Share on Twitter"}))
+    assert sk.sketch_text(body).key == sk.sketch_text(with_residue).key
+    # Line numbers still point into the original text.
+    s = sk.sketch_text(with_residue)
+    assert sk.u32(s.line_numbers)[0] == 2
+    assert sk.sketch_text(body).key != sk.sketch_text(with_residue, drop_residue=False).key
+
+
+# -- the rules on a corpus ---------------------------------------------------------------------------
+
+def test_seed_rewrite_is_a_shared_story_with_its_passages():
+    findings = lint_corpus({"002.txt": SEED2, "003.txt": SEED3, "000.txt": SEED0}, make_rules())
+    assert codes_and_pairs(findings) == [("NL403", "003.txt", ("002.txt",))]
+    (f,) = findings
+    assert "122 word 5-grams" in f.message and "13% of this article and 29% of the other" in f.message
+    # The quoted tweet is line 3 of 002 and line 23 of 003: both are among the passages.
+    assert "lines 13, 23-25, 37-41, 45, 53 here" in f.message
+    assert "lines 3-7, 11, 17-19, 23 there" in f.message
+    assert [r.line for r in f.related] == [3, 11, 17, 23]
+    assert f.line == 13 and "It was announced today" in SEED3.split("\n")[12]
+    assert "It was announced today" in SEED2.split("\n")[2]
+
+
+def test_seed_000_is_paired_with_nothing():
+    findings = lint_corpus({"000.txt": SEED0, "002.txt": SEED2, "003.txt": SEED3}, make_rules())
+    assert all("000.txt" not in f.path and all("000.txt" not in r.path for r in f.related) for f in findings)
+    c = pairs.compare(sk.sketch_text(SEED0), sk.sketch_text(SEED2))
+    assert c.shared == 0
+
+
+def test_exact_copy_with_other_case_and_punctuation_is_nl401():
+    copy = SEED2.replace("’", "'").replace("“", '"').replace("”", '"').replace("Trump", "TRUMP")
+    findings = lint_corpus({"a.txt": SEED2, "b.txt": copy}, make_rules())
+    assert codes_and_pairs(findings) == [("NL401", "b.txt", ("a.txt",))]
+
+
+def test_near_duplicate_with_new_headline_and_a_paragraph_less_is_nl402():
+    lines = SEED0.split("\n")
+    updated = "\n".join(["Trump halted new Russia sanctions, officials say"] + lines[:-2] + lines[-1:])
+    findings = lint_corpus({"old.txt": SEED0, "new.txt": updated}, make_rules())
+    assert codes_and_pairs(findings) == [("NL402", "new.txt", ("old.txt",))]
+    assert "Jaccard 0.9" in findings[0].message
+
+
+def test_short_articles_and_different_stories_give_nothing():
+    findings = lint_corpus({"a.txt": "Advertisement\n", "b.txt": "Advertisement\n", "c.txt": SEED0,
+                            "d.txt": JOBS_MARCH}, make_rules())
+    assert findings == []
+
+
+def test_one_template_with_other_figures_is_not_a_shared_story():
+    a, b = sk.sketch_text(JOBS_MARCH), sk.sketch_text(JOBS_APRIL)
+    c = pairs.compare(a, b)
+    assert c.containment_a >= 0.6 and c.shared >= 20  # the words alone look like a partial copy
+    assert pairs.classify(c, pairs.Thresholds()) is None
+    assert pairs.classify(c, pairs.Thresholds(figure_agreement=0.0)) == "shared"
+    assert lint_corpus({"march.txt": JOBS_MARCH, "april.txt": JOBS_APRIL}, make_rules()) == []
+
+
+def test_exact_and_near_copies_form_one_cluster():
+    lines = SEED0.split("\n")
+    near = "\n".join(lines[:-1])
+    texts = {"a.txt": SEED0, "b.txt": near, "c.txt": SEED0.lower()}
+    findings = lint_corpus(texts, make_rules())
+    assert codes_and_pairs(findings) == [("NL401", "c.txt", ("a.txt", "b.txt")),
+                                         ("NL402", "b.txt", ("a.txt",))]
+    nl401 = [f for f in findings if f.code == "NL401"][0]
+    assert "1 more copy in its cluster: b.txt" in nl401.message
+
+
+def test_rewrites_are_pairs_never_chained():
+    paragraphs = [l for l in SEED0.split("\n") if len(l.split()) > 25]
+    p = ["\n".join(paragraphs[i:i + 2]) for i in range(0, 10, 2)]  # five blocks of two paragraphs
+    texts = {"a.txt": "\n".join(p[0:3]), "b.txt": "\n".join(p[1:4]), "c.txt": "\n".join(p[2:5])}
+    found = codes_and_pairs(lint_corpus(texts, make_rules()))
+    assert found == [("NL403", "b.txt", ("a.txt",)), ("NL403", "c.txt", ("b.txt",))]
+
+
+def test_the_later_date_gets_the_finding():
+    rules = make_rules()
+    early = Article("z-first.txt", SEED2, meta={"date": "2019-03-22T09:00:00Z"})
+    late = Article("a-second.txt", SEED2.replace("Trump", "TRUMP"), meta={"date": "Fri, 22 Mar 2019 18:00:00 +0000"})
+    collected = [(a.ref, rules[0].collect(a)) for a in (late, early)]
+    (finding,) = rules[0].finalize(collected)
+    assert finding.path == "a-second.txt" and finding.related[0].path == "z-first.txt"
+    # Without dates, path order decides.
+    collected = [(ArticleRef(r.path), s) for r, s in collected]
+    (finding,) = make_rules()[0].finalize(collected)
+    assert finding.path == "z-first.txt"
+
+
+def test_three_rules_share_one_sketch_and_one_analysis(monkeypatch):
+    rules = make_rules()
+    calls = []
+    real = pairs.analyse
+    monkeypatch.setattr(pairs, "analyse", lambda *a, **k: calls.append(1) or real(*a, **k))
+    article = Article("a.txt", SEED2)
+    values = [r.collect(article) for r in rules]
+    assert values[0] is values[1] is values[2]
+    collected = [(article.ref, values[0]), (ArticleRef("b.txt"), values[0])]
+    results = [list(r.finalize(collected)) for r in rules]
+    assert len(calls) == 1 and [len(r) for r in results] == [1, 0, 0]
+
+
+def test_thresholds_come_from_the_options_table():
+    t = pairs.Thresholds.from_options({"near-jaccard": 0.7, "min-shared": 30, "date-field": "published"})
+    assert (t.near_jaccard, t.min_shared, t.near_containment) == (0.7, 30, 0.9)
+
+
+# -- candidates ---------------------------------------------------------------------------------------
+
+def corpus_of_variants(n=40, seed=3):
+    rng = random.Random(seed)
+    lines = [l for l in (SEED0 + "\n" + SEED3).split("\n") if len(l.split()) > 6]
+    return [sk.sketch_text("\n".join(rng.sample(lines, 5))) for _ in range(n)]
+
+
+def test_partitioned_inverted_index_gives_the_same_candidates():
+    sketches = corpus_of_variants()
+    members = list(range(len(sketches)))
+    fps = [s.fingerprints for s in sketches]
+    whole = pairs.candidate_counts(fps, members, max_df=100)
+    parted = pairs.candidate_counts(fps, members, max_df=100, partition_postings=40)
+    assert whole and whole == parted
+
+
+def test_fingerprints_in_too_many_articles_make_no_pairs():
+    boiler = ("Sign up for our morning newsletter and get the day's top stories delivered to your inbox "
+              "every weekday, with analysis from our reporters across the country")
+    own = [l for l in SEED0.split("\n") if len(l.split()) > 12][:5]
+    sketches = [sk.sketch_text(f"{line}\n{boiler}\n", drop_residue=False) for line in own]
+    fps = [s.fingerprints for s in sketches]
+    assert pairs.candidate_counts(fps, range(5), max_df=4) == {}
+    assert len(pairs.candidate_counts(fps, range(5), max_df=5)) == 10
+
+
+# -- the on-disk index --------------------------------------------------------------------------------
+
+def build_index(directory, texts, **kwargs):
+    writer = dindex.IndexWriter(directory, **kwargs)
+    for path, text in texts.items():
+        writer.add(dindex.Entry(path, None, None, 1, None, sk.sketch_text(text)))
+    return writer.close()
+
+
+def test_index_finds_copies_and_rewrites(tmp_path):
+    build_index(tmp_path / "idx", {"002.txt": SEED2, "000.txt": SEED0, "jobs.txt": JOBS_MARCH}, shard_size=2)
+    index = dindex.Index(tmp_path / "idx")
+    assert index.articles == 3 and len(index.manifest["shards"]) == 2
+    t = pairs.Thresholds()
+    found = [(kind, ref.path) for kind, ref, _, _ in
+             duplicates.match_index(index, ArticleRef("new.txt"), sk.sketch_text(SEED3), t)]
+    assert found == [("shared", "002.txt")]
+    found = [(kind, ref.path) for kind, ref, _, _ in
+             duplicates.match_index(index, ArticleRef("new.txt"), sk.sketch_text(SEED0.upper()), t)]
+    assert found == [("exact", "000.txt")]
+    # The article itself, already indexed under its path, is not its own duplicate.
+    assert list(duplicates.match_index(index, ArticleRef("000.txt"), sk.sketch_text(SEED0), t)) == []
+    index.close()
+
+
+def test_index_add_appends_a_shard(tmp_path):
+    build_index(tmp_path / "idx", {"000.txt": SEED0})
+    writer = dindex.IndexWriter(tmp_path / "idx", append=True)
+    writer.add(dindex.Entry("002.txt", None, None, 1, None, sk.sketch_text(SEED2)))
+    writer.close()
+    index = dindex.Index(tmp_path / "idx", full_verify=True)
+    assert [e.path for e in index] == ["000.txt", "002.txt"]
+    assert index.entries([(1, 0)]).__next__()[1].sketch == sk.sketch_text(SEED2)
+    index.close()
+    with pytest.raises(dindex.IndexError_, match="exists already"):
+        dindex.IndexWriter(tmp_path / "idx")
+
+
+def test_truncated_shard_is_detected(tmp_path):
+    build_index(tmp_path / "idx", {"000.txt": SEED0, "002.txt": SEED2})
+    shard = tmp_path / "idx" / "shard-000000.sqlite"
+    shard.write_bytes(shard.read_bytes()[:4096])
+    with pytest.raises(dindex.IndexError_, match="truncated"):
+        dindex.Index(tmp_path / "idx")
+
+
+def test_corrupt_shard_is_detected_by_its_checksum(tmp_path):
+    build_index(tmp_path / "idx", {"000.txt": SEED0, "002.txt": SEED2})
+    shard = tmp_path / "idx" / "shard-000000.sqlite"
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0x55
+    shard.write_bytes(bytes(data))
+    with pytest.raises(dindex.IndexError_, match="checksum mismatch"):
+        dindex.Index(tmp_path / "idx")
+
+
+def test_edited_manifest_is_detected(tmp_path):
+    build_index(tmp_path / "idx", {"000.txt": SEED0})
+    manifest = tmp_path / "idx" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["max_df"] = 5000
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(dindex.IndexError_, match="manifest checksum"):
+        dindex.Index(tmp_path / "idx")
+
+
+def test_bad_record_that_passes_the_file_checks_is_still_caught(tmp_path):
+    """Bit rot the stamps cannot see: the record's own CRC catches it when it is read."""
+    directory = tmp_path / "idx"
+    build_index(directory, {"000.txt": SEED0})
+    shard = directory / "shard-000000.sqlite"
+    db = sqlite3.connect(shard)
+    db.execute("UPDATE articles SET path = '001.txt'")
+    db.commit()
+    db.close()
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["shards"][0]["bytes"] = shard.stat().st_size
+    manifest["shards"][0]["sha256"] = dindex._sha256(shard)
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    manifest["checksum"] = dindex._manifest_digest(body)
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    index = dindex.Index(directory)
+    with pytest.raises(dindex.IndexError_, match="fails its checksum"):
+        list(index)
+    index.close()
+
+
+def test_missing_or_foreign_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(dindex.IndexError_, match="no such index folder"):
+        dindex.Index(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(dindex.IndexError_, match="not a newslint index"):
+        dindex.Index(tmp_path / "empty")
+
+
+# -- the command line ---------------------------------------------------------------------------------
+
+def test_cli_index_build_check_and_errors(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "000.txt").write_text(SEED0, encoding="utf-8")
+    (corpus / "003.txt").write_text(SEED3, encoding="utf-8")
+    (tmp_path / "staged.txt").write_text(SEED2, encoding="utf-8")
+    result = run_cli(["index", "--isolated", "build", "corpus", "-o", "idx"])
+    assert result.exit_code == 0, result.stderr
+    assert "2 articles indexed" in result.stdout
+    result = run_cli(["check", "--isolated", "--select", "NL4", "--format", "json", "--index", "idx", "staged.txt"])
+    data = json.loads(result.stdout)
+    assert [(f["code"], f["path"], {r["path"] for r in f["related"]}) for f in data] == \
+        [("NL403", "staged.txt", {"corpus/003.txt"})]
+    assert "(indexed)" in data[0]["message"] and "lines 3-7" in data[0]["message"]
+    # Checking an indexed file against its own index reports nothing.
+    result = run_cli(["check", "--isolated", "--select", "NL4", "--index", "idx", "corpus/000.txt"])
+    assert result.exit_code == 0, result.stdout
+    shard = tmp_path / "idx" / "shard-000000.sqlite"
+    shard.write_bytes(shard.read_bytes()[:-100])
+    result = run_cli(["check", "--isolated", "--select", "NL4", "--index", "idx", "staged.txt"])
+    assert result.exit_code == 2 and "truncated" in result.stderr
+    result = run_cli(["index", "verify", "idx"])
+    assert result.exit_code == 2 and "truncated" in result.stderr
