@@ -28,8 +28,9 @@ class Damage(NamedTuple):
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, int], "re.Pattern[str]", "re.Pattern[str]", "re.Pattern[str]"]:
-    """Character-to-byte map and the candidate, run and single-sequence patterns, built on first use."""
+def _tables() -> tuple[dict[str, int], "re.Pattern[str]", "re.Pattern[str]", "re.Pattern[str]",
+                       "re.Pattern[str]"]:
+    """Character-to-byte map and the first-character, candidate, run and sequence patterns, built on first use."""
     to_byte: dict[str, int] = {}
     for b in range(0x80, 0x100):
         to_byte[chr(b)] = b  # Latin-1, and C1 controls for the bytes Windows-1252 leaves undefined
@@ -43,10 +44,14 @@ def _tables() -> tuple[dict[str, int], "re.Pattern[str]", "re.Pattern[str]", "re
     lead4 = f"{re.escape(chr(0xF0))}-{re.escape(chr(0xF4))}"
     sequence = f"[{lead2}][{cont}]|[{lead3}][{cont}]{{2}}|[{lead4}][{cont}]{{3}}"
     # Candidates: a possible lead byte followed by possible continuation bytes,
-    # or U+FFFD. One character class first keeps the scan fast; the few
-    # candidates ("é’" is one) are then parsed into real UTF-8 sequences.
-    candidate = re.compile(f"[{lead2}{lead3}{lead4}][{cont}]+|\ufffd+")
-    return to_byte, candidate, re.compile(f"(?:{sequence})+"), re.compile(sequence)
+    # U+FFFD, or C1 control characters. One character class first keeps the
+    # scan fast; the few candidates ("é’" is one) are then parsed into real
+    # UTF-8 sequences.
+    candidate = re.compile(f"[{lead2}{lead3}{lead4}][{cont}]+|\ufffd+|[\x80-\x9f]+")
+    # Most texts with non-ASCII characters have curly quotes and dashes only: one
+    # search for a character that can start a candidate skips them ten times faster.
+    first = re.compile(f"[{lead2}{lead3}{lead4}\\ufffd\\x80-\\x9f]")
+    return to_byte, first, candidate, re.compile(f"(?:{sequence})+"), re.compile(sequence)
 
 
 # Leads of two-byte sequences that real mojibake uses for Latin text: Â Ã
@@ -74,7 +79,7 @@ def _plausible(decoded: str, sequences: list[str]) -> bool:
 
 def repair(chars: str) -> Optional[str]:
     """The text ``chars`` was before it was mis-decoded, or None if it is not certain mojibake."""
-    to_byte, _, _, sequence = _tables()
+    to_byte, _, _, _, sequence = _tables()
     sequences = sequence.findall(chars)
     if "".join(sequences) != chars:
         return None
@@ -97,12 +102,18 @@ def find_damage(text: str) -> Iterator[Damage]:
     """Every run of mojibake or replacement characters in ``text``."""
     if text.isascii():
         return
-    _, candidate, runs, _ = _tables()
+    _, first_char, candidate, runs, _ = _tables()
+    first_candidate = first_char.search(text)
+    if first_candidate is None:
+        return
     spans: list[list[int]] = []  # candidates, neighbours merged ("Ã©Ã©" is two candidates)
-    for m in candidate.finditer(text):
-        if m[0][0] == "\ufffd":
+    for m in candidate.finditer(text, first_candidate.start()):
+        first = m[0][0]
+        if first == "\ufffd":
             yield Damage(m.start(), m.end(), m[0], None, False,
                          "replacement character U+FFFD: the original character was lost when the text was decoded")
+        elif first <= "\x9f":
+            yield _control_characters(m.start(), m[0])
         elif spans and spans[-1][1] == m.start():
             spans[-1][1] = m.end()
         else:
@@ -125,7 +136,7 @@ def find_damage(text: str) -> Iterator[Damage]:
 
 def _parts(offset: int, run: str) -> Iterator[Damage]:
     """The parts of a run that does not repair as a whole, joining neighbours that do."""
-    sequence = _tables()[3]
+    sequence = _tables()[4]
     groups: list[list[int]] = []
     for m in sequence.finditer(run):
         if repair(m[0]) is None:
@@ -138,6 +149,16 @@ def _parts(offset: int, run: str) -> Iterator[Damage]:
         fixed = repair(run[start:end])
         if fixed is not None:
             yield _damage(offset + start, run[start:end], fixed)
+
+
+def _control_characters(start: int, chars: str) -> Damage:
+    """C1 controls: Windows-1252 text ("don\x92t") read as Latin-1. Text never uses them."""
+    try:
+        repaired: Optional[str] = chars.encode("latin-1").decode("cp1252")
+    except UnicodeDecodeError:  # 81 8D 8F 90 9D have no Windows-1252 character
+        repaired = None
+    note = "Windows-1252 text read as Latin-1" if repaired else "control characters left by a decoding error"
+    return Damage(start, start + len(chars), chars, repaired, repaired is not None, note)
 
 
 def _damage(start: int, damaged: str, repaired: str) -> Damage:

@@ -14,12 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import ModuleType
 
-#: Measures NL504 can use, with the range typical of news prose (see docs/rules-readability.md).
-MEASURES = {
-    "flesch-reading-ease": ("Flesch reading ease", 10.0, 95.0),
-    "flesch-kincaid-grade": ("Flesch-Kincaid grade level", 0.0, 20.0),
-}
-
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _ANY_LETTER = re.compile(r"[^\W\d_]")
 

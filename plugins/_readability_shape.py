@@ -9,6 +9,7 @@ Only the standard library is used here: this module is on the hot path.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 from newslint import Article
@@ -25,6 +26,8 @@ STRIP = " \t\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u
 _WORD_CHAR = re.compile(r"\w")
 _LETTER = re.compile(r"[^\W\d_]")
 DIGIT = re.compile(r"\d")
+#: A row of a table rather than a list item: figures, or a fixture ("Everton v Chelsea").
+TABLE_ROW = re.compile(r"\d|\s(?:v|vs)\.?\s")
 
 # Abbreviations and initials whose full stop is not a sentence end.
 _ABBREVIATIONS = ("Mr Mrs Ms Dr Prof Sen Rep Gov Gen Lt Col Capt Sgt Rev St Mt Jr Sr No Nos Inc Corp Co "
@@ -36,16 +39,37 @@ _THEN = r"(?=\s+[^\sa-z]|\s*\Z)"
 # The patterns start with a literal character so that the regex engine can
 # skip to candidates quickly; a leading character class is 3-4x slower.
 # A full stop at the end of a line ends a sentence even after an abbreviation.
-_FULL_STOP = ("\\.(?:\\.*" + _CLOSERS + r"(?=[ \t\r]*(?:\n|\Z))|(?<!\b[A-Z]\.)"
-              + "".join(f"(?<!\\b{a}\\.)" for a in _ABBREVIATIONS) + "\\.*" + _CLOSERS + _THEN + ")")
-_OTHER_END = "[!?…]+" + _CLOSERS + _THEN
+# A look-behind must have a fixed width, so the abbreviations are grouped by length.
+_NOT_AFTER = "".join(
+    "(?<!\\b(?:" + "|".join(a for a in _ABBREVIATIONS if len(a) == n) + ")\\.)"
+    for n in sorted({len(a) for a in _ABBREVIATIONS}))
+# An ellipsis run into the next sentence ("again....Brazil's") is a wire
+# style, not lost punctuation, so it ends a sentence without a space.
+_FULL_STOP = ("\\.(?:\\.*" + _CLOSERS + r"(?=[ \t\r]*(?:\n|\Z))|\.{2,}(?=[\"“‘]?[A-Z])|(?<!\b[A-Z]\.)"
+              + _NOT_AFTER + "\\.*" + _CLOSERS + _THEN + ")")
+_OTHER_END = "(?:[!?…]+" + _CLOSERS + _THEN + "|…(?=[\"“‘]?[A-Z]))"
 _CJK_END = "[。！？]+[」』”’)]*"
 FULL_STOP = re.compile(_FULL_STOP)
 OTHER_END = re.compile(_OTHER_END)
 CJK_END = re.compile(_CJK_END)
 
+#: Three or four dots or "…" (optionally bracketed) ending a line; longer runs
+#: are the dot leaders of a table ("PROPANE..........113/117"), not an ellipsis.
+ELLIPSIS_END = re.compile(r"(?:(?<!\.)\.{3,4}|…)\]?$")
+
 #: Scripts written without spaces between words (kana and CJK ideographs).
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Compiled on first use: a wide character range takes milliseconds to compile.
+_UNSPACED = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
+@lru_cache(maxsize=1)
+def _unspaced() -> "re.Pattern[str]":
+    return re.compile(_UNSPACED)
+
+
+def count_unspaced(text: str) -> int:
+    """Characters of ``text`` in scripts written without spaces."""
+    return 0 if text.isascii() else len(_unspaced().findall(text))
 #: Mean word length of Chinese text is close to two characters.
 CHARS_PER_UNSPACED_WORD = 2
 
@@ -105,12 +129,7 @@ class Shape:
 
 def count_words(text: str) -> int:
     """Whitespace-separated tokens, with unspaced scripts counted by characters."""
-    words = len(text.split())
-    if not text.isascii():
-        unspaced = len(_UNSPACED.findall(text))
-        if unspaced:
-            words += unspaced // CHARS_PER_UNSPACED_WORD
-    return words
+    return len(text.split()) + count_unspaced(text) // CHARS_PER_UNSPACED_WORD
 
 
 def measure(text: str) -> Shape:
@@ -132,10 +151,7 @@ def measure(text: str) -> Shape:
         punctuated = stripped[-1] in end_chars
         punctuated_lines += punctuated
         append((start, stripped, n, punctuated))
-    if not text.isascii():
-        unspaced = len(_UNSPACED.findall(text))
-        if unspaced:
-            words += unspaced // CHARS_PER_UNSPACED_WORD
+    words += count_unspaced(text) // CHARS_PER_UNSPACED_WORD
     sentences = count_sentences(text, len(lines) - punctuated_lines)
     return Shape(lines, words, max(sentences, 1 if lines else 0), punctuated_lines)
 

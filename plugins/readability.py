@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Iterable, Optional
 
 from newslint import Applicability, Article, Edit, Finding, Fix, Rule, UsageError, hookimpl
 
-# The support modules are small and import only the standard library; textstat
-# is imported inside _readability_scores on the first NL504 check.
-from . import _readability_shape as shape
-from ._readability_mojibake import find_damage
+# The support modules (and their compiled patterns) are imported on the first
+# check, so that loading the plugin costs nothing when no NL5 rule is selected;
+# textstat is imported by _readability_scores on the first NL504 check.
+_modules: dict = {}
+
+
+def _module(name: str):
+    """A support module of this package, imported on first use (then a dict lookup)."""
+    module = _modules.get(name)
+    if module is None:
+        module = _modules[name] = importlib.import_module(f"{__package__}.{name}")
+    return module
+
 
 TABLE = "readability"
 
@@ -34,9 +44,12 @@ MARKERS = [
     r"more",  # the wire "MORE": the story continues in the next take
 ]
 TAIL_CHARS = 400
-# Three or four dots or "…", optionally bracketed; longer runs are the dot
-# leaders of a table ("PROPANE..........113/117"), not an ellipsis.
-_ELLIPSIS_END = re.compile(r"(?:(?<!\.)\.{3,4}|…)\]?$")
+
+#: NL504's measures: label and the default range (outside what 1,135 real articles scored).
+MEASURES = {
+    "flesch-reading-ease": ("Flesch reading ease", 10.0, 95.0),
+    "flesch-kincaid-grade": ("Flesch-Kincaid grade level", 0.0, 20.0),
+}
 _EDGE_PUNCTUATION = " \t.…:;,!?»›>→|-–—()[]\"'“”‘’"
 
 
@@ -105,6 +118,7 @@ class TruncatedArticle(Rule):
         return self._markers
 
     def check_article(self, article: Article) -> Iterable[Finding]:
+        shape = _module("_readability_shape")
         s = shape.shape_of(article)
         findings = []
         if s.words < self.min_words:
@@ -126,6 +140,7 @@ class TruncatedArticle(Rule):
 
     def check_ending(self, line: str) -> Optional[tuple[int, str]]:
         """(start of the evidence in ``line``, message) when the line ends a cut text."""
+        shape = _module("_readability_shape")
         # Only the last sentence matters; a long paragraph is cut to its tail.
         cut = max(0, len(line) - TAIL_CHARS)
         spans = shape.sentence_spans(line[cut:])
@@ -137,17 +152,21 @@ class TruncatedArticle(Rule):
         bare = fragment.strip(_EDGE_PUNCTUATION)
         if bare and self.markers.fullmatch(bare):
             return start, f"ends with the continuation mark \"{_show(fragment)}\": the story was cut short"
-        if _ELLIPSIS_END.search(line):
+        words = fragment.split()
+        # "... said 39 ..." is cut; a lone "REUTER..." sign-off is not.
+        if line[-1] in ".…]" and len(words) >= 3 and shape.ELLIPSIS_END.search(line):
             return self._tail(line), "ends with an ellipsis: the story was cut short"
         last = line[-1]
         if last in shape.END_CHARS:
             return None
-        words = fragment.split()
         if last in ",;" or last in "(“‘«[":
             return self._tail(line), f"ends mid-sentence, after \"{last}\": the story was cut short"
         if last == ":" and len(words) >= 4:
             return self._tail(line), "ends with a colon: what it introduced is missing"
-        if last in "-–—" and len(line) > 1 and line[:-1].rstrip()[-1:] not in shape.END_CHARS:
+        if last in "-–—" and len(words) >= 4 and (words[-1] in ("-", "–", "—") and words[-2].isalpha()
+                                                   or words[-1][:-1].isalpha()):
+            # "... off the hook -" or "a well-": not a sign-off after a full stop, nor a
+            # table's "--" placeholder.
             return self._tail(line), "ends mid-sentence, after a dash: the story was cut short"
         last_word = words[-1].lower() if words else ""
         if len(words) >= 3 and last_word in FUNCTION_WORDS:
@@ -193,6 +212,7 @@ class RunOnText(Rule):
         self.max_words = int(options.get("max-sentence-words", 80))
 
     def check_article(self, article: Article) -> Iterable[Finding]:
+        shape = _module("_readability_shape")
         s = shape.shape_of(article)
         limit = self.max_words
         for line in s.lines:
@@ -216,9 +236,9 @@ class ListNotProse(Rule):
     Flags an article most of whose lines are short (at most `list-line-words`,
     default 8, words) and end without punctuation: at least `list-min-lines`
     (default 5) such lines and a share of at least `list-share` (default 0.6)
-    of the lines that hold words. Lines with digits (tables of figures,
-    dates, scores) count as neither list nor prose. `” ’ » )` count as end
-    punctuation.
+    of the lines that hold words. Table rows count as neither list nor prose:
+    lines with digits (figures, dates, scores) and fixtures ("Everton v
+    Chelsea"). `” ’ » )` count as end punctuation.
 
     ## Why is this bad?
     Link lists, photo galleries, menus and navigation come through a scraper
@@ -250,11 +270,12 @@ class ListNotProse(Rule):
         self.line_words = int(options.get("list-line-words", 8))
 
     def check_article(self, article: Article) -> Iterable[Finding]:
+        shape = _module("_readability_shape")
         s = shape.shape_of(article)
         limit = self.line_words
-        digit = shape.DIGIT.search
+        table_row = shape.TABLE_ROW.search
         listed = [line for line in s.lines
-                  if not line[shape.PUNCTUATED] and line[shape.WORDS] <= limit and not digit(line[shape.TEXT])]
+                  if not line[shape.PUNCTUATED] and line[shape.WORDS] <= limit and not table_row(line[shape.TEXT])]
         if len(listed) < self.min_lines or len(listed) < self.share * len(s.lines):
             return ()
         first = listed[0]
@@ -299,8 +320,6 @@ class ReadabilityOutlier(Rule):
     default_enabled = False
 
     def __init__(self, options: dict) -> None:
-        from ._readability_scores import MEASURES
-
         self.measure = options.get("measure") or "flesch-reading-ease"
         label, low, high = MEASURES[self.measure]
         self.label = label
@@ -311,8 +330,8 @@ class ReadabilityOutlier(Rule):
         self.min_words = int(options.get("score-min-words", 100))
 
     def check_article(self, article: Article) -> Iterable[Finding]:
-        from . import _readability_scores as scores
-
+        scores = _module("_readability_scores")
+        shape = _module("_readability_shape")
         s = shape.shape_of(article)
         if s.words < self.min_words or scores.latin_share(article.text) < 0.5:
             return ()
@@ -336,9 +355,11 @@ class ReadabilityOutlier(Rule):
 class Mojibake(Rule):
     """## What it does
     Flags encoding damage: UTF-8 text that was decoded as Windows-1252 or
-    Latin-1 ("donâ€™t", "CafÃ©", "Ã¢â‚¬â„¢" when it happened twice) and the
-    replacement character U+FFFD that a decoder leaves for bytes it could not
-    read. The message gives the repaired text when it can be derived.
+    Latin-1 ("donâ€™t", "CafÃ©", "Ã¢â‚¬â„¢" when it happened twice),
+    Windows-1252 text decoded as Latin-1 (invisible C1 control characters
+    where curly quotes belong), and the replacement character U+FFFD that a
+    decoder leaves for bytes it could not read. The message gives the
+    repaired text when it can be derived.
 
     ## Why is this bad?
     Readers see garbage; search, deduplication and every word count treat
@@ -355,9 +376,11 @@ class Mojibake(Rule):
 
     ## Fix safety
     Safe when the damaged characters map back to a valid UTF-8 sequence that
-    decodes to a plausible character: the repair is then exact. A sequence
-    that lost a byte ("â€" followed by a space, usually a lost closing quote)
-    and U+FFFD have no fix: the original cannot be known.
+    decodes to a plausible character, or are C1 controls with a Windows-1252
+    character: the repair is then exact. A sequence that lost a byte ("â€"
+    followed by a space, usually a lost closing quote) gets a display-only
+    suggestion; U+FFFD and undefined control characters have no fix, since
+    the original cannot be known.
     """
 
     code = "NL505"
@@ -369,7 +392,7 @@ class Mojibake(Rule):
         self.options = options
 
     def check_article(self, article: Article) -> Iterable[Finding]:
-        for d in find_damage(article.text):
+        for d in _module("_readability_mojibake").find_damage(article.text):
             if d.repaired is None:
                 yield self.finding(article, d.start, d.end, f"encoding damage \"{_show(d.damaged)}\": {d.note}")
                 continue

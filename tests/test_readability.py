@@ -99,6 +99,8 @@ def test_extra_continuation_markers_come_from_the_options():
     "SPOT PRICES (DLRS/TONNE)........PROPANE..........113/117",  # dot leaders, not an ellipsis
     "filed under:",  # a short label ending in a colon is residue, not a cut sentence
     "More on this story",
+    "The shares closed at 591p, down from 611p, dealers said. REUTER...",  # a sign-off, not a cut
+    "WHEAT MAY7 284 3/4 UP 1 1/4 DEC7  --     --",  # a table's empty cells
     "The plant no longer fits the company's long-term strategy, the company said",
     "<!-- newslint: ignore[NL201] -->",
 ])
@@ -151,6 +153,14 @@ def test_long_but_real_sentences_pass():
     assert codes(lint_text(sentence, R.RunOnText({"max-sentence-words": 50}))) == ["NL502"]
 
 
+def test_an_ellipsis_run_into_the_next_sentence_is_a_boundary():
+    briefs = " ".join(
+        f"Item {n} of the coffee briefs said prices had moved again in thin trade....Brazil's "
+        f"exporters registered more bags than expected in the first days of May" for n in range(8))
+    assert lint_text(briefs, R.RunOnText({})) == []
+    assert codes(lint_text(briefs.replace("....", " "), R.RunOnText({}))) == ["NL502"]
+
+
 def test_abbreviations_and_initials_do_not_end_sentences_but_line_ends_do():
     text = "Mr. Smith met Sen. John F. Kennedy in the U.S. on Monday. He left.\nHe lives in Paramus, N.J.\nNext"
     spans = [text.splitlines()[0][a:b] for a, b in shape.sentence_spans(text.splitlines()[0])]
@@ -191,6 +201,11 @@ def test_tables_of_figures_and_articles_with_subheadings_pass():
         for n, p in enumerate(line for line in SEED_000.splitlines() if line))
     assert lint_text(with_headings, R.ListNotProse({})) == []
     assert lint_text("\n".join(NAVIGATION.splitlines()[:4]), R.ListNotProse({})) == []  # too few lines
+    fixtures = PARAGRAPH + "\n\n" + "\n\n".join(
+        ["Everton v Manchester United", "Burnley v Blackburn", "Newcastle v Chelsea",
+         "Arsenal v West Ham or Sheffield United", "Charlton Athletic vs Leicester City",
+         "Winners meet in the final"]) + "\n\nTies to be played on 19/20 February."
+    assert lint_text(fixtures, R.ListNotProse({})) == []
 
 
 def test_list_thresholds_come_from_the_options():
@@ -278,6 +293,7 @@ def test_mojibake_is_flagged_with_the_repair_and_fixed_exactly():
     ("ÐŸÑ€Ð¸Ð²ÐµÑ‚", "Привет"),
     ("donÃ¢â‚¬â„¢t", "don’t"),  # decoded twice
     ("ï»¿Headline", "Headline"),  # a byte-order mark
+    ("don\x92t \x93quote\x94", "don’t “quote”"),  # Windows-1252 read as Latin-1
 ])
 def test_repairs(damaged, repaired):
     assert fix_text(damaged, R.Mojibake({})) == repaired
@@ -304,6 +320,11 @@ def test_lost_bytes_and_replacement_characters_are_flagged_without_an_applied_fi
 def test_legitimate_accents_symbols_and_scripts_pass(text):
     assert lint_text(text, R.Mojibake({})) == []
     assert list(find_damage(text)) == []
+
+
+def test_undefined_control_characters_are_flagged_without_a_fix():
+    [finding] = lint_text("a stray \x81 byte", R.Mojibake({}))
+    assert finding.fix is None and "\\x81" in finding.message
 
 
 def test_repair_refuses_what_is_not_certain():
@@ -333,7 +354,7 @@ def test_options_come_from_the_configuration_file(tmp_path):
     (tmp_path / "newslint.toml").write_text("[readability]\nmin-words = 2000\n", encoding="utf-8")
     article = tmp_path / "a.txt"
     article.write_text(SEED_000, encoding="utf-8")
-    result = run_cli(["check", "--select", "NL501", "--format", "json", "--config",
+    result = run_cli(["check", "--no-cache", "--select", "NL501", "--format", "json", "--config",
                       str(tmp_path / "newslint.toml"), str(article)])
     findings = json.loads(result.stdout)
     assert [f["code"] for f in findings] == ["NL501"] and "minimum 2000" in findings[0]["message"]
@@ -366,9 +387,9 @@ def test_textstat_is_imported_only_when_nl504_runs():
     done = run_python(f"""
         import sys
         from newslint.testing import run_cli
-        run_cli(["check", "--isolated", "--select", "NL501,NL502,NL503,NL505", {str(ROOT / 'seeds')!r}])
+        run_cli(["check", "--isolated", "--no-cache", "--select", "NL501,NL502,NL503,NL505", {str(ROOT / 'seeds')!r}])
         print("without NL504:", "textstat" in sys.modules)
-        run_cli(["check", "--isolated", "--select", "NL504", {str(ROOT / 'seeds')!r}])
+        run_cli(["check", "--isolated", "--no-cache", "--select", "NL504", {str(ROOT / 'seeds')!r}])
         print("with NL504:", "textstat" in sys.modules)
     """)
     assert done.stdout.split("\n")[:2] == ["without NL504: False", "with NL504: True"], done.stderr
@@ -378,7 +399,7 @@ def test_every_nl5_rule_works_with_the_network_blocked():
     done = run_python(BLOCK_NETWORK + f"""
 import json
 from newslint.testing import run_cli
-result = run_cli(["check", "--isolated", "--select", "NL5", "--format", "json", "--metrics",
+result = run_cli(["check", "--isolated", "--no-cache", "--select", "NL5", "--format", "json", "--metrics",
                   {str(ROOT / 'seeds')!r}])
 records = json.loads(result.stdout)
 print(result.exit_code, sorted(r["metrics"]["flesch_reading_ease"] for r in records if r.get("type") == "metrics"))
