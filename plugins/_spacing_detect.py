@@ -63,8 +63,9 @@ class Settings(NamedTuple):
 
 def make_settings(allow: Iterable[str] = (), mastheads: Iterable[str] = (), strict: bool = False) -> Settings:
     by_last: dict[str, list[str]] = {}
-    for name in {*MASTHEADS, *mastheads}:
-        name = " ".join(name.split())
+    names = {" ".join(name.split()) for name in (*MASTHEADS, *mastheads)}
+    names |= {name[4:] for name in names if name.startswith("The ") and " " in name[4:]}  # "the Daily Bugle"
+    for name in names:
         if name:
             by_last.setdefault(name.split()[-1], []).append(name)
     for names in by_last.values():
@@ -73,37 +74,53 @@ def make_settings(allow: Iterable[str] = (), mastheads: Iterable[str] = (), stri
 
 
 # -- compiled scanners ---------------------------------------------------------------------------
-# Each pattern starts with a character class and has no alternation, so the engine skips ahead
-# fast; the rest of a seam is read in Python. Measured per pattern, `regex` is faster than `re`
-# for some (it is imported lazily, in `_scanners`), slower for others.
 PUNCT_CHARS = ".!?,;:)]\"“”’‘(["
-# The last punctuation mark of a run glued to a letter: "attack.The", "said.\"We", "GETTY)According".
-PUNCT_RE = re.compile(r"[.!?,;:)\]\"“”(’‘][A-Za-z]")
-# A credit glued to a counter: "(AP)2 of 4".
-PAREN_DIGIT_RE = re.compile(r"\)[0-9]")
-# A currency sign after a word: "of$28".
-CURRENCY_RE = re.compile(r"[$£€][0-9]")
-# A capital right after a lowercase letter: "strategyShah", "AmazonThe", "PostDemocracy".
-CAMEL_RE = re.compile(r"[A-Z](?<=[a-z][A-Z])")
-# A CAPS word followed by a Title-case word: "MISSPlague", "HARNov".
-CAPS_TITLE_RE = re.compile(r"[A-Z](?<=[A-Z]{3}[A-Z])(?=[a-z])")
-# Runs of 5+ letters (the unknown-word scan; case is sorted out on the few candidates).
-LETTERS_RE = re.compile(r"[A-Za-z]{5,}")
-# The apostrophe of a contraction with glue around it: "itisn't", "we'venoted".
-APOSTROPHE_RE = re.compile(r"['’](?:t\b|ve[a-z])")
+
+
+class Patterns:
+    """The compiled scanners, built on first use so that importing the plugin stays cheap.
+
+    Each scanner starts with a character class and has no alternation, so the engine skips
+    ahead fast; the rest of a seam is read in Python. Measured per pattern over 23,000
+    articles, the `regex` module is several times faster than `re` for some and slower for
+    others, so each uses the faster one.
+    """
+
+    def __init__(self) -> None:
+        import regex
+
+        # The last punctuation mark of a run glued to a letter: "attack.The", "said.\"We", "GETTY)According".
+        self.punct = re.compile(r"[.!?,;:)\]\"“”(’‘][A-Za-z]")
+        # A numbered item glued to a sentence: "warned.2."
+        self.numbered = regex.compile(r"[.!?][\"”]?[0-9]{1,2}\.(?:\s|$)")
+        # A credit glued to a counter: "(AP)2 of 4".
+        self.paren_digit = re.compile(r"\)[0-9]")
+        # A digit glued to a letter: "2013that", "2019We".
+        self.digit = regex.compile(r"[0-9][A-Za-z]")
+        # A currency sign after a word: "of$28".
+        self.currency = re.compile(r"[$£€][0-9]")
+        # A capital right after a lowercase letter: "strategyShah", "AmazonThe", "PostDemocracy".
+        self.camel = re.compile(r"[A-Z](?<=[a-z][A-Z])")
+        # A CAPS word followed by a Title-case word: "MISSPlague", "HARNov".
+        self.caps_title = re.compile(r"[A-Z](?<=[A-Z]{3}[A-Z])(?=[a-z])")
+        # Greek or Cyrillic runs, for a script change inside a token: "бензинAmnesty".
+        self.script = regex.compile(r"[\u0370-\u04ff]+")
+        # Runs of 5+ letters (the unknown-word scan; case is sorted out on the few candidates).
+        self.letters = re.compile(r"[A-Za-z]{5,}")
+        # The apostrophe of a contraction with glue around it: "itisn't", "we'venoted".
+        self.apostrophe = re.compile(r"['’](?:t\b|ve[a-z])")
+        # Tokens never split: URLs, e-mails, handles, paths, code, domains, markup.
+        self.protected = re.compile(r"://|(?i:www)\.|@|/|\\|_|<|>|=|\{|\}|[a-z]\.[a-z]|\.(?i:com|org|net|gov|edu)\b")
+        # A function word of 3+ letters inside a word: the only words worth a 3- or 4-way split.
+        long_words = sorted((w for w in PREFIX_GLUE | SUFFIX_GLUE if len(w) >= 3 and "'" not in w), key=len,
+                            reverse=True)
+        self.long_function = re.compile("|".join(long_words))
 
 
 @functools.lru_cache(maxsize=1)
-def _scanners() -> tuple:
-    """Patterns that the `regex` module runs several times faster than `re` (imported on first use)."""
-    import regex
+def patterns() -> Patterns:
+    return Patterns()
 
-    return (regex.compile(r"[0-9][A-Za-z]"),  # "2013that", "2019We"
-            regex.compile(r"[.!?][\"”]?[0-9]{1,2}\.(?:\s|$)"),  # a numbered item: "warned.2."
-            regex.compile(r"[\u0370-\u04ff]+"))  # Greek or Cyrillic: "бензинAmnesty"
-
-# Tokens never split: URLs, e-mails, handles, hashtags, paths, code, domains, markup.
-PROTECTED_RE = re.compile(r"://|(?i:www)\.|@|/|\\|_|<|>|=|\{|\}|[a-z]\.[a-z]|\.(?i:com|org|net|gov|edu)\b")
 
 OPENERS = "“‘(["
 STRAIGHT = '"'
@@ -162,6 +179,7 @@ class Analyzer:
         self.text = text
         self.settings = settings
         self.lex = _spacing_lexicon.load()
+        self.p = patterns()
         self.found: dict[int, Glue] = {}
         self._protected: dict[int, bool] = {}
         self._protected_parts: set[int] = set()
@@ -170,7 +188,7 @@ class Analyzer:
     def protected(self, s: int, e: int) -> bool:
         p = self._protected.get(s)
         if p is None:
-            p = self.text[s] in "#@" or PROTECTED_RE.search(self.text, s, e) is not None
+            p = self.text[s] in "#@" or self.p.protected.search(self.text, s, e) is not None
             self._protected[s] = p
         return p
 
@@ -220,10 +238,10 @@ class Analyzer:
     # -- punctuation and quote seams -------------------------------------------------------------
     def punctuation(self) -> None:
         text = self.text
-        hits = [m.start() for m in PUNCT_RE.finditer(text)]
-        hits += [m.start() for m in _scanners()[1].finditer(text)]
+        hits = [m.start() for m in self.p.punct.finditer(text)]
+        hits += [m.start() for m in self.p.numbered.finditer(text)]
         if ")" in text:
-            hits += [m.start() for m in PAREN_DIGIT_RE.finditer(text)]
+            hits += [m.start() for m in self.p.paren_digit.finditer(text)]
         for j in hits:
             c = text[j]
             if c in "’‘" and text[j + 1].islower():
@@ -406,7 +424,7 @@ class Analyzer:
     # -- case seams --------------------------------------------------------------------------------
     def camel(self, generic: bool = False) -> None:
         text = self.text
-        for m in CAMEL_RE.finditer(text):
+        for m in self.p.camel.finditer(text):
             i = m.start()
             if i in self.found:
                 continue
@@ -420,7 +438,7 @@ class Analyzer:
             elif not generic:
                 self.camel_parts(i, ts, te)
         if generic:
-            for m in CAPS_TITLE_RE.finditer(text):
+            for m in self.p.caps_title.finditer(text):
                 i = m.start()
                 if i not in self.found:
                     ts, te = token_bounds(text, i)
@@ -535,8 +553,8 @@ class Analyzer:
             return None
         if len(left) < 3 and left != "By":
             return None
-        if right in SENTENCE_STARTERS and right not in STARTERS_BRANDS_USE:
-            return HIGH
+        if right in SENTENCE_STARTERS and right not in STARTERS_BRANDS_USE and len(right) >= 2:
+            return HIGH  # "AmazonThe", "SherlockAt" (but "BofI")
         if right in MONTHS and self.known(left):
             return HIGH
         if right in WEEKDAYS and self.known(left):
@@ -545,9 +563,9 @@ class Analyzer:
             return HIGH
         if left in GLUE_LEFT_TITLE and is_title(right) and self.known(right):
             return MEDIUM
-        if generic and len(right) >= 3 and self.known(left):
-            if is_caps(right):
-                return MEDIUM if right not in TECH_CAPS and self.clean(left) else None
+        if generic and len(left) >= 4 and len(right) >= 4 and is_title(right) and self.known(left):
+            # "EconomySport", "CalendarInvalid": menus run together; brands are mostly short parts
+            # (AirTag, WinRed, BetMGM), but MoneySense-like names remain a risk, hence MEDIUM
             return MEDIUM if self.known(right) else None
         return None
 
@@ -571,9 +589,9 @@ class Analyzer:
     # -- digits and scripts ------------------------------------------------------------------------
     def digits(self) -> None:
         text = self.text
-        hits = [m.start() + 1 for m in _scanners()[0].finditer(text)]
+        hits = [m.start() + 1 for m in self.p.digit.finditer(text)]
         if "$" in text or "£" in text or "€" in text:
-            hits += [m.start() + 1 for m in CURRENCY_RE.finditer(text)]
+            hits += [m.start() + 1 for m in self.p.currency.finditer(text)]
         for i in hits:
             ts, te = token_bounds(text, i)
             if self.protected(ts, te):
@@ -628,7 +646,7 @@ class Analyzer:
     def scripts(self) -> None:
         """"бензинAmnesty": a Cyrillic or Greek word glued to a Latin one."""
         text = self.text
-        for m in _scanners()[2].finditer(text):
+        for m in self.p.script.finditer(text):
             s, e = m.span()
             if e - s < 3:
                 continue
@@ -646,7 +664,7 @@ class Analyzer:
     # -- unknown words ----------------------------------------------------------------------------
     def unknown_words(self) -> None:
         text = self.text
-        runs = set(LETTERS_RE.findall(text))
+        runs = set(self.p.letters.findall(text))
         lowered = set(map(str.lower, runs))
         unknown = lowered - self.lex.attested
         if not unknown or len(unknown) > FOREIGN_SHARE * len(lowered) and len(lowered) >= 12:
@@ -677,7 +695,7 @@ class Analyzer:
         """Glue next to a contraction: "itisn't", "we'venoted", "muriswasn't"."""
         text = self.text
         forms = set()
-        for m in APOSTROPHE_RE.finditer(text):
+        for m in self.p.apostrophe.finditer(text):
             s = m.start()
             while s > 0 and text[s - 1].isalpha():
                 s -= 1
@@ -821,10 +839,6 @@ def _past(w: str, lex) -> bool:
     return len(w) >= 5 and w.endswith("ed") and (lex.is_clean(w[:-2]) or lex.is_clean(w[:-1]))
 
 
-# A function word of 3+ letters inside a word: the only words worth a 3- or 4-way split.
-LONG_FUNCTION_RE = re.compile("|".join(sorted((w for w in PREFIX_GLUE | SUFFIX_GLUE if len(w) >= 3 and "'" not in w),
-                                              key=len, reverse=True)))
-
 _SHORT_ENDINGS = tuple(SHORT_SUFFIX_GLUE)
 
 _SPLIT_CACHE: dict[tuple[str, bool], Optional[tuple[list[str], int]]] = {}
@@ -860,7 +874,7 @@ def _best_split(low: str, title: bool, analyzer: Analyzer) -> Optional[tuple[lis
                 best = (score, [a, b], tier)
     if best is not None:
         return best[1], best[2]
-    if len(low) >= 9 and (LONG_FUNCTION_RE.search(low) or low.endswith(_SHORT_ENDINGS)):
+    if len(low) >= 9 and (analyzer.p.long_function.search(low) or low.endswith(_SHORT_ENDINGS)):
         parts = _split_many(low, title, analyzer)
         if parts:
             return parts, MEDIUM

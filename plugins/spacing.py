@@ -251,6 +251,12 @@ class GluedWords(_SpacingRule):
 RULES = (GluedSentence, GluedQuote, GluedMasthead, GluedCamelCase, GluedWords)
 
 
+def make_rules(options: Optional[dict[str, Any]] = None, root: Optional[Path] = None) -> list[_SpacingRule]:
+    """The five rules sharing one analysis, with ``[tool.newslint.spacing]`` options (for tests and scripts)."""
+    shared = _Shared(dict(options or {}), root)
+    return [rule(shared) for rule in RULES]
+
+
 @hookimpl
 def newslint_addoption(parser):
     parser.addoption("allow", type="list", default=[], table="spacing",
@@ -263,10 +269,20 @@ def newslint_addoption(parser):
                      help="also report generic Title+Title camel case (noisier)")
 
 
+def _root(config) -> Optional[Path]:
+    """Relative paths in the configuration are relative to the configuration file."""
+    config_file = getattr(config, "config_file", None)
+    return Path(config_file).parent if config_file else getattr(config, "root", None)
+
+
+@hookimpl
+def newslint_configure(config):
+    allow_file = config.table("spacing").get("allow-file")
+    if allow_file:
+        read_allow_file(allow_file, _root(config))  # a missing file stops the run with a usage error
+
+
 @hookimpl
 def newslint_register_rules(register, config):
-    options = config.table("spacing")
-    root = config.config_file.parent if getattr(config, "config_file", None) else getattr(config, "root", None)
-    shared = _Shared(options, root)
-    for rule in RULES:
-        register(rule(shared))
+    for rule in make_rules(config.table("spacing"), _root(config)):
+        register(rule)
