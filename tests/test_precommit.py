@@ -47,6 +47,7 @@ def test_hook_definition():
     assert hook["id"] == "newslint"
     assert hook["language"] == "python"
     assert hook["entry"].split()[:2] == ["newslint", "check"]
+    assert "--force-exclude" in hook["entry"].split()  # pre-commit names files; exclude must still apply
     assert hook["require_serial"] is True  # corpus rules (duplicates) need every file in one run
     files = re.compile(hook["files"])
     for name in ("a.txt", "news/b.md", "c.markdown", "corpus/d.jsonl"):
@@ -164,14 +165,17 @@ def articles_repo(tmp_path) -> Path:
     (repo / "news").mkdir(parents=True)
     (repo / "corpus").mkdir()
     (repo / "assets").mkdir()
+    (repo / "drafts").mkdir()
     (repo / "news" / "night-bus.md").write_text("---\ntitle: Night buses\n---\n" + STORY, encoding="utf-8")
     (repo / "news" / "station.txt").write_bytes(LATIN1_STORY.encode("latin-1"))
     (repo / "corpus" / "day1.jsonl").write_text('{"id": "a1", "text": "The airport line opens in March."}\n',
                                                 encoding="utf-8")
     # Not an article: if the hook's `files` pattern let it through, newslint would report it (NL001).
     (repo / "assets" / "map.bin").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00\x00")
+    # Matched by the hook's pattern but excluded by the repository's configuration (--force-exclude).
+    (repo / "drafts" / "old.txt").write_bytes(LATIN1_STORY.encode("latin-1"))
     # This test is about the hook, not about the precision of every rule: check read errors only.
-    (repo / "newslint.toml").write_text('select = ["NL001"]\n', encoding="utf-8")
+    (repo / "newslint.toml").write_text('select = ["NL001"]\nextend-exclude = ["drafts"]\n', encoding="utf-8")
     git(repo, "init", "-q")
     git(repo, "add", ".")
     git(repo, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "articles")
@@ -247,7 +251,7 @@ def try_repo(hook_repo: Path, repo: Path, env: dict[str, str], *files: str) -> s
 def test_hook_fails_on_a_finding_and_passes_once_fixed(hook_repo, articles_repo, wheelhouse, tmp_path):
     pytest.importorskip("pre_commit", reason="pre-commit is a test dependency (pip install -e '.[test]')")
     env = offline_env(tmp_path, wheelhouse)
-    files = ["news/night-bus.md", "news/station.txt", "corpus/day1.jsonl", "assets/map.bin"]
+    files = ["news/night-bus.md", "news/station.txt", "corpus/day1.jsonl", "assets/map.bin", "drafts/old.txt"]
 
     failed = try_repo(hook_repo, articles_repo, env, *files)
     output = failed.stdout + failed.stderr
@@ -255,7 +259,7 @@ def test_hook_fails_on_a_finding_and_passes_once_fixed(hook_repo, articles_repo,
     assert re.search(r"^newslint\.+Failed$", failed.stdout, re.M), output
     assert "news/station.txt:1:" in output and "NL001" in output and "invalid UTF-8 at byte offset 37" in output
     assert "NL002" not in output, output  # every plugin loaded in the hook's environment
-    assert "map.bin" not in output and "night-bus.md:" not in output
+    assert "map.bin" not in output and "night-bus.md:" not in output and "old.txt" not in output
 
     (articles_repo / "news" / "station.txt").write_text(LATIN1_STORY, encoding="utf-8")
     git(articles_repo, "add", ".")
