@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import regex
+
 from . import _sourcing_classify as C
 from ._sourcing_lexicon import BELIEF, DOCUMENT_CUE, OUTLET_CUE, PREFIX, SPEECH, Lexicon
 from ._sourcing_text import Paragraph, paragraph_bounds, tokens
@@ -60,7 +62,10 @@ AFTER_PARTICIPLE = frozenset("to of by dead missing killed as".split())
 SUBORDINATORS = frozenset("if when because as after before unless until while whether once since".split())
 INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you there what which
 who how why when where if whether to in on at for with by from about""".split())
-PRONOUN_REACH = 700  # characters back to a pronoun's speaker (about two paragraphs)
+CONJUNCTIONS = frozenset({"and", "or", "&", "And", "Or"})
+NEAR_CHARS = 70  # the first look left of a cue; most subjects fit
+PRONOUN_REACH = 700
+NAME_PAIR = regex.compile(r"\b([A-Z][\w'’-]*\.?)[ \t]+([A-Z][\w'’-]+)")  # characters back to a pronoun's speaker (about two paragraphs)
 PERSON_TITLES = frozenset("""mr mrs ms dr sen senator rep gov governor president minister secretary
 prime chancellor judge justice general gen lt col sir lord lady dame prof professor rev father
 sister brother king queen prince princess coach captain chairman chairwoman director""".split())
@@ -71,7 +76,7 @@ some no all""".split()) | frozenset(",:.;\"“'‘—-")
 #: Belief verbs so common in other senses that only commentators count: "analysts see".
 WEAK_BELIEF = frozenset("see sees feel feels felt hope hopes hoped".split())
 CLOSE_TO = frozenset("close closest closer loyal privy tied linked connected near next related allied".split())
-HARD_STOPS = tuple(",;:()“”\"—")
+LAST_HARD_STOP = regex.compile(r'(?r)[,;:()“”"—]')  # searched backwards from a cue
 ANONYMITY_FORCERS = frozenset({"unnamed", "anonymous", "unidentified"})
 QUOTE_CUES = frozenset({"quoted", "quotes", "cited", "cites"})
 
@@ -250,17 +255,21 @@ class Analyser:
         if quote_end is not None:
             lo = quote_end
         between = self.lex.between
-        # Most subjects start right after the last comma or quote: tokenize only that much,
-        # and the whole window only for parentheticals and inverted cues.
-        cut = max([text.rfind(ch, lo, pos) for ch in HARD_STOPS])
-        toks = tokens(text, cut + 1, pos) if cut >= lo else []
-        while toks and toks[-1][0].lower() in between:
-            toks.pop()
-        if not toks:
-            toks = tokens(text, lo, pos)
-            # Drop auxiliaries, adverbs and time words between subject and cue.
-            while toks and toks[-1][0].lower() in between:
-                toks.pop()
+        # Most subjects start right after the last comma or quote, a few words before the cue:
+        # tokenize that much first, the clause when the phrase runs further back, and the
+        # whole window only for parentheticals and inverted cues.
+        m = LAST_HARD_STOP.search(text, lo, pos)
+        cut = m.start() if m else -1
+        start = cut + 1 if cut >= lo else lo
+        near = start
+        if pos - start > NEAR_CHARS:
+            near = text.find(" ", pos - NEAR_CHARS, pos) + 1 or start
+        toks = self._popped(text, near, pos)
+        if near > start and toks and (len(self._np_left(toks)) == len(toks)
+                                      or toks[-1][0].lower() in ("and", "but")):
+            toks = self._popped(text, start, pos)
+        if not toks and start > lo:
+            toks = self._popped(text, lo, pos)
         if toks and toks[-1][0].lower() in ("and", "but") and len(toks) > 1:
             # "A spokeswoman declined to comment but said ...": the clause's subject.
             subject = self._clause_subject(toks)
@@ -282,11 +291,9 @@ class Analyser:
         if not np:
             return None
         if len(np) == len(toks) and cut >= lo and text[cut] == "," and \
-                (np[0][0].islower() or np[0][0] in ("A", "An", "The")):
-            # Possibly an appositive after a name: read the whole window.
-            toks = tokens(text, lo, pos)
-            while toks and toks[-1][0].lower() in between:
-                toks.pop()
+                (np[0][0].islower() or np[0][0] in ("A", "An", "The")) and self._name_ends_at(text, lo, cut):
+            # An appositive after a name ("Marc Lewis, a strategist at X told"): read the window.
+            toks = self._popped(text, lo, pos)
         at = len(toks) - len(np)
         before = toks[at - 1][0].lower() if at else ""
         if before == "than":
@@ -306,6 +313,22 @@ class Analyser:
             np2, modifier = rel
             return self._phrases(text, np2, sentence, kind, cue, modifier)
         return found
+
+    def _popped(self, text: str, start: int, end: int) -> list:
+        """The tokens of text[start:end] without the auxiliaries, adverbs and time words at
+        the end ("officials have long said", "Trump on Wednesday said")."""
+        toks = tokens(text, start, end)
+        between = self.lex.between
+        while toks and toks[-1][0].lower() in between:
+            toks.pop()
+        return toks
+
+    @staticmethod
+    def _name_ends_at(text: str, lo: int, comma: int) -> bool:
+        """Whether one to five capitalised words, alone in their clause, end at ``comma``."""
+        m = LAST_HARD_STOP.search(text, lo, comma)
+        words = text[m.end() if m else lo:comma].split()
+        return 0 < len(words) <= 5 and all(w[:1].isupper() for w in words)
 
     def _clause_subject(self, toks: list) -> list:
         """The noun phrase that opens the clause: a determiner, then capitalised words and heads."""
@@ -476,7 +499,7 @@ class Analyser:
         """Split a window on "and" between conjuncts and classify each conjunct."""
         groups = []
         current: list = []
-        for i, tok in enumerate(toks):
+        for i, tok in enumerate(toks if any(t[0] in CONJUNCTIONS for t in toks) else ()):
             if tok[0].lower() in ("and", "or", "&") and current:
                 nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
                 prev = current[-1][0]
@@ -490,6 +513,8 @@ class Analyser:
             current.append(tok)
         if current:
             groups.append(current)
+        if not groups:
+            groups = [toks]
         out = []
         left = bool(groups) and groups[-1][-1][2] <= cue[0]
         # Read conjuncts outwards from the cue; on the left, "X rose and analysts said" stops
@@ -622,19 +647,16 @@ class Analyser:
     def _person_before(self, text: str, pos: int, lo: int = 0) -> bool:
         """A person's name shortly before ``pos``: a title and a name ("Mr Pompeo", "Senator
         Al Franken") or two capitalised words that are not organisation words."""
-        toks = tokens(text, max(lo, pos - PRONOUN_REACH), pos)
         stop, heads = self.lex.stopwords, self.lex.heads
-        for i in range(len(toks) - 1):
-            w1, w2 = toks[i][0], toks[i + 1][0]
-            if not (w2[:1].isupper() and len(w2) > 1 and not w2.isupper()):
-                continue
+        for m in NAME_PAIR.finditer(text, max(lo, pos - PRONOUN_REACH), pos, overlapped=True):
+            w1, w2 = m.group(1), m.group(2)
             l1, l2 = w1.lower().rstrip("."), w2.lower()
-            if l2 in stop or l2 in heads:
+            if w2.isupper() or l2 in stop or l2 in heads:
                 continue
             if l1 in PERSON_TITLES:
                 return True
-            if w1[:1].isupper() and not w1.isupper() and l1 not in stop and l1 not in heads \
-                    and (i == 0 or toks[i - 1][0].lower() not in ("the", "a", "an")):
+            if not w1.isupper() and l1 not in stop and l1 not in heads \
+                    and text[max(0, m.start() - 4):m.start()].lower() not in ("the ", " an ", " a "):
                 return True
         return False
 

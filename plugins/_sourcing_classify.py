@@ -117,8 +117,12 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     if not words:
         return Verdict(NONE)
     lwords = [w.lower() for w in words]
-    if len(words) == 1 and lwords[0] in lex.pronouns:
-        return Verdict(PRONOUN, words[0])
+    if len(words) == 1:
+        # The commonest subjects, decided at once: "he said", "Smith said".
+        if lwords[0] in lex.pronouns:
+            return Verdict(PRONOUN, words[0])
+        if words[0][:1].isupper() and lwords[0] not in lex.heads and lwords[0] not in lex.stopwords:
+            return Verdict(NAMED, words[0], "name")
 
     cut = _split_core(words, lwords, lex, phrase.sentence_initial)
     skip = _np_start(lwords, cut)
