@@ -41,7 +41,8 @@ EARLY_BLOCKERS = BLOCKERS - {"and", "but"}
 #: Cue forms that are also nouns ("its initial forecast", "in doubt", "think tank"): they
 #: count only right after a source word, never after a description ("familiar with the matter").
 NOUN_CUES = frozenset("""forecast forecasts claims notes tweets thought fear fears worry worries
-hope hopes doubt doubts suspect suspects feel see sees estimated cite think""".split())
+hope hopes doubt doubts suspect suspects feel see sees estimated cite think alleged reported
+stated""".split())
 NOT_AFTER_CUE = frozenset({"tank", "tanks"})
 #: A parenthetical between commas that describes the subject: "X, who ..., said".
 PAREN_OPENERS = frozenset("""who whose which a an the one also himself herself themselves
@@ -58,7 +59,7 @@ TIME_WORDS = frozenset("""week weeks month months year years monday tuesday wedn
 friday saturday sunday yesterday today tonight earlier later meanwhile morning afternoon evening
 night weekend""".split())
 #: "believed to be", "suspected of", "feared dead": participles, not someone's belief.
-AFTER_PARTICIPLE = frozenset("to of by dead missing killed as".split())
+AFTER_PARTICIPLE = frozenset("to of by dead missing killed as about".split())
 SUBORDINATORS = frozenset("if when because as after before unless until while whether once since".split())
 INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you there what which
 who how why when where if whether to in on at for with by from about""".split())
@@ -70,7 +71,8 @@ PERSON_TITLES = frozenset("""mr mrs ms dr sen senator rep gov governor president
 prime chancellor judge justice general gen lt col sir lord lady dame prof professor rev father
 sister brother king queen prince princess coach captain chairman chairwoman director""".split())
 #: "added provisions", "signaled determination": these cues report speech only before a clause.
-CLAUSE_CUES = frozenset("added adds signalled signaled indicated indicates revealed reveals disclosed discloses".split())
+CLAUSE_CUES = frozenset("""added adds signalled signaled indicated indicates revealed reveals disclosed
+discloses responded replied complained complains""".split())
 CLAUSE_OPENERS = frozenset("""that the a an it he she they there this these its his her their we i
 some no all""".split()) | frozenset(",:.;\"“'‘—-")
 #: Belief verbs so common in other senses that only commentators count: "analysts see".
@@ -189,12 +191,16 @@ class Analyser:
         lcue = cue.lower()
         if lcue in NOUN_CUES and text[end:end + 6].strip().split(" ")[0].lower() in NOT_AFTER_CUE:
             return []
+        after = text[end:end + 12].split(None, 2)
+        if after and after[0] == "to" and (lcue in ("told", "agreed", "tells") or
+                                           (len(after) > 1 and after[1] in ("be", "have"))):
+            return []  # "the officials said to be involved", "were told to leave", "agreed to sell"
         if lcue in CLAUSE_CUES:
             nxt = text[end:end + 12].split(None, 1)
             word = nxt[0] if nxt else "."
             if not (word[:1].isupper() or word.lower() in CLAUSE_OPENERS or word[0] in CLAUSE_OPENERS):
                 return []  # "Republicans added provisions", "added 5 pct", "added to"
-        if kind == BELIEF and lcue.endswith(("ed", "ght", "lt")):
+        if kind == BELIEF and (lcue.endswith(("ed", "ght", "lt")) or lcue in ("think", "thinks")):
             nxt = text[end:end + 10].split(None, 1)
             if nxt and nxt[0].lower() in AFTER_PARTICIPLE:
                 return []
@@ -464,6 +470,10 @@ class Analyser:
                         and prev.lower() not in ("a", "an", "the") \
                         and not (lword == "to" and prev.lower() in CLOSE_TO):
                     break
+            if i and word.islower() and (lword.endswith("ed") or lword in C.IRREGULAR_PARTICIPLES) \
+                    and toks[i - 1][0].lower() in heads \
+                    and lword not in lex.postmodifiers:
+                break  # "economists polled by Reuters", "industry sources cited by DigiTimes"
             if i and lword in ("including", "such", "like", "who", "whom", "whose"):
                 break  # "issues including messages ...", "the officials who spoke ..."
             out.append(tok)
@@ -530,6 +540,9 @@ class Analyser:
             verdict = self.classify(phrase, self.lex)
             if left and verdict.kind == C.NONE and out:
                 break
+            if left and out and out[-1].verdict.category == "name" and words[0].islower() \
+                    and verdict.kind in C.UNNAMED_KINDS:
+                break  # "lead researcher and NASA scientist Lucas Paganini": two titles, one person
             first = group[0][1]
             if verdict.skip:
                 kept = [t for t in group if t[0] not in BOUNDARY_PUNCT]

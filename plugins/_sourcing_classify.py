@@ -43,6 +43,11 @@ QUANTIFIERS = frozenset("some many others several most few".split())
 VAGUE = frozenset("""unnamed anonymous unidentified informed reliable credible well-placed
 well-informed knowledgeable trusted authoritative good usual other various multiple
 several numerous separate second third fourth fifth first different additional""".split())
+#: Endings of plural nouns for people ("rescuers", "paramedics", "residents"), for group words
+#: missing from the lexicon. Only lowercase words: capitalised ones are surnames (Sanders).
+PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ives", "ics", "ens", "men", "folk")
+IRREGULAR_PARTICIPLES = frozenset("""seen shown written given held made known sent drawn taken
+obtained read heard""".split())
 PREPOSITIONS = frozenset("""and or of the by as between with about against among into over under
 toward towards through across behind beyond near without within after before during since until
 per via including versus vs like from for to at in on than""".split())
@@ -91,11 +96,25 @@ def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool)
     """Where the description after the head begins (len(words) if there is none)."""
     heads, postmods = lex.heads, lex.postmodifiers
     for j in range(1, len(words)):
-        if lwords[j] in postmods and lwords[j - 1] in heads:
+        participle = (lwords[j].endswith("ed") or lwords[j] in IRREGULAR_PARTICIPLES) \
+            and words[j].islower() and lwords[j] not in VAGUE
+        if (lwords[j] in postmods or participle) and lwords[j - 1] in heads:
+            # "sources close to", "a study published on Tuesday", "economists polled by Reuters"
             prev = words[j - 1]
             if not _is_cap(prev) or (j == 1 and sentence_initial):
                 return j
     return len(words)
+
+
+def _lexicon_form(lword: str, lex: Lexicon) -> str:
+    """The form of ``lword`` the lexicon lists: itself, its singular or its plural."""
+    if lword in lex.heads:
+        return lword
+    for form in ((lword[:-3] + "y") if lword.endswith("ies") else "", lword[:-1] if lword.endswith("s") else "",
+                 lword + "s"):
+        if form and form in lex.heads:
+            return form
+    return lword
 
 
 def _np_start(lwords: list, cut: int) -> int:
@@ -131,6 +150,7 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         phrase = Phrase(words, False, phrase.modifier)
     core, lcore, post = words[:cut], lwords[:cut], lwords[cut:]
     head, lhead = core[-1], lcore[-1]
+    lkey = _lexicon_form(lhead, lex)  # "groups" -> "group", "passenger" -> "passengers"
     post_text = " ".join(post)
     described = " ".join(lwords) + " " + phrase.modifier.lower()
     anonymous = bool(lex.anonymity_re.search(phrase.modifier)) if phrase.modifier else False
@@ -159,8 +179,7 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     definite = determiner in DEFINITE or any(_possessive(w) for w in lcore[:-1])
     indefinite = bool(determiner) and not definite
     proper_mods = [w for i, w in enumerate(core[:-1])
-                   if _is_cap(w) and lcore[i] not in lex.stopwords and not (i == 0 and phrase.sentence_initial
-                                                                             and lcore[i] in DEFINITE | INDEFINITE)]
+                   if _is_cap(w) and lcore[i] not in lex.stopwords and not (i == 0 and phrase.sentence_initial)]
     proper_post = any(_is_cap(w) and w.lower() not in lex.stopwords for w in words[cut:])
 
     def verdict(kind: str, category: str, bare: bool = False) -> Verdict:
@@ -170,32 +189,36 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     # marks a name: a person, or an organisation such as "the Interior Ministry".
     head_cap = _is_cap(head) and not (len(core) == 1 and phrase.sentence_initial) \
         and not (len(core) > 1 and core[-2].endswith("."))
-    if _is_cap(head) and lhead in lex.stopwords:
+    if _is_cap(head) and lhead in lex.stopwords and lkey not in lex.heads:
         return Verdict(NONE)
-    if head_cap and lhead not in lex.pronouns and lhead not in lex.group:
+    if head_cap and lhead not in lex.pronouns and (lkey not in lex.group or not _plural(lhead)):
+        # "Senate Democrats" is a group; "Ken Doctor" and "the Interior Ministry" are names.
         return verdict(NAMED, "institution" if lhead in lex.institution else "name")
-    if _is_cap(head) and lhead not in lex.heads and lhead not in lex.pronouns:
+    if _is_cap(head) and lkey not in lex.heads and lhead not in lex.pronouns:
         return verdict(NAMED, "name")
+    if lkey not in lex.heads and head.islower() and len(lhead) > 4 and lhead.endswith(PEOPLE_SUFFIXES) \
+            and not post and lhead not in lex.stopwords:
+        return verdict(GROUP, "group")  # "paramedics said", "striking miners said": plural people
 
-    if len(core) >= 2 and lcore[-2] == "chief" and lhead not in lex.group:
+    if len(core) >= 2 and lcore[-2] == "chief" and lkey not in lex.group:
         category = "title"
-    elif lhead in lex.unnamed:
+    elif lkey in lex.unnamed:
         category = "unnamed"
-    elif lhead in lex.spokesperson:
+    elif lkey in lex.spokesperson:
         category = "spokesperson"
-    elif lhead in lex.document_on_record:
+    elif lkey in lex.document_on_record:
         category = "record"
-    elif lhead in lex.document:
+    elif lkey in lex.document:
         category = "document"
-    elif lhead in lex.media:
+    elif lkey in lex.media:
         category = "media"
-    elif lhead in lex.journalist:
+    elif lkey in lex.journalist:
         category = "journalist"
-    elif lhead in lex.institution or lhead in lex.institution_bare:
+    elif lkey in lex.institution or lkey in lex.institution_bare:
         category = "institution"
-    elif lhead in lex.group:
+    elif lkey in lex.group:
         category = "group"
-    elif lhead in lex.title:
+    elif lkey in lex.title:
         category = "title"
     else:
         return Verdict(NONE)
@@ -229,6 +252,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         if indefinite and not _plural(lhead):
             return verdict(UNNAMED, category)
         return verdict(GROUP, category) if _plural(lhead) else verdict(NAMED, category)
+    if lhead in QUANTIFIERS and len(core) > 1:
+        return Verdict(NONE)  # "wanted some say", "combined with some worries"
     # Groups and titles: a plural speaks as a group, "a"/"an" hides one person,
     # "the" or a possessive points at someone already identified.
     if _plural(lhead) or (category == "group" and lhead in QUANTIFIERS):
