@@ -21,8 +21,8 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 from ._duplicates_sketch import K, Sketch, u32
 
 _LITTLE = sys.byteorder == "little"
-#: Postings per partition of the inverted index (about 250 MB of Python objects at most).
-PARTITION_POSTINGS = 3_000_000
+#: Postings per partition of the inverted index (about 200 MB of Python objects at most).
+PARTITION_POSTINGS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Thresholds:
     min_words: int = 8
     #: A fingerprint in more articles than this creates no candidate pair.
     max_df: int = 100
+    #: A pair is verified when it shares this share of the smaller fingerprint set (or more).
+    candidate_ratio: float = 0.1
     #: Related articles listed per finding at most.
     max_related: int = 10
 
@@ -142,31 +144,61 @@ def _bounds(fingerprints: Sequence[bytes], members: Sequence[int], parts: int) -
     return list(zip(edges, edges[1:]))
 
 
-def candidate_counts(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
-                     partition_postings: int = PARTITION_POSTINGS) -> dict[int, int]:
-    """``{i * n + j: shared fingerprints}`` for the pairs i < j of ``members`` (ascending
-    indexes into ``fingerprints``) sharing a fingerprint found in 2..max_df of them."""
-    n = len(fingerprints)
+def candidate_pairs(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
+                    min_ratio: float = 0.1, partition_postings: int = PARTITION_POSTINGS
+                    ) -> Iterator[tuple[int, int, int]]:
+    """(i, j, shared fingerprints) for the pairs i < j of ``members`` (ascending indexes into
+    ``fingerprints``) that share at least two fingerprints found in 2..max_df of them (one when
+    an article has a single fingerprint), and at least ``min_ratio`` of the smaller set."""
+    groups = common_postings(fingerprints, members, max_df, partition_postings)
+    for a in members:
+        data = fingerprints[a]
+        lists = [g for g in map(groups.get, u32(data)) if g is not None]
+        if not lists:
+            continue
+        counts: Counter = Counter()
+        for g in lists:
+            counts.update(g[bisect_right(g, a):])  # only the later articles: each pair once
+        if not counts:
+            continue
+        size_a = len(data) // 4
+        for b, n in counts.items():
+            smaller = min(size_a, len(fingerprints[b]) // 4)
+            if n >= min(2, smaller) and n >= min_ratio * smaller:
+                yield a, b, n
+
+
+def common_postings(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
+                    partition_postings: int = PARTITION_POSTINGS) -> dict[int, tuple[int, ...]]:
+    """The inverted index fingerprint -> articles (ascending), for the fingerprints found in
+    2..max_df of ``members``: built one value range at a time, so memory stays bounded."""
     total = sum(len(fingerprints[d]) for d in members) // 4
     parts = max(1, -(-total // partition_postings))
-    pairs: dict[int, int] = {}
-    get = pairs.get
+    groups: dict[int, tuple[int, ...]] = {}
     for lo, hi in _bounds(fingerprints, members, parts):
         keys, owners = _postings(fingerprints, members, lo, hi, parts > 1)
         counts = Counter(keys)
         common = {k for k, c in counts.items() if 1 < c <= max_df}
         del counts
-        if not common:
-            continue
-        groups: dict[int, list[int]] = {}
+        found: dict[int, list[int]] = {}
         for j in compress(range(len(keys)), map(common.__contains__, keys)):
-            groups.setdefault(keys[j], []).append(owners[j])
-        del keys, owners
-        for group in groups.values():
-            for x, a in enumerate(group):
-                base = a * n
-                for b in group[x + 1:]:
-                    pairs[base + b] = get(base + b, 0) + 1
+            found.setdefault(keys[j], []).append(owners[j])
+        del keys, owners, common
+        for k, v in found.items():
+            groups[k] = tuple(v)
+    return groups
+
+
+def candidate_counts(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
+                     partition_postings: int = PARTITION_POSTINGS) -> dict[int, int]:
+    """``{i * n + j: shared fingerprints}`` for every pair sharing one of the common
+    fingerprints (tests and diagnostics; :func:`candidate_pairs` is what the rules use)."""
+    n = len(fingerprints)
+    pairs: dict[int, int] = {}
+    for g in common_postings(fingerprints, members, max_df, partition_postings).values():
+        for x, a in enumerate(g):
+            for b in g[x + 1:]:
+                pairs[a * n + b] = pairs.get(a * n + b, 0) + 1
     return pairs
 
 
@@ -274,22 +306,22 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
             stats: Optional[dict[str, int]] = None) -> list[Report]:
     """Every duplicate finding of a corpus, as reports on the later articles."""
     eligible = [i for i, s in enumerate(sketches) if s.tokens >= t.min_words]
-    copies: dict[int, list[int]] = {}
+    first: dict[int, int] = {}  # exact key -> its first article
+    copies: dict[int, list[int]] = {}  # only keys with several articles (saves memory at scale)
     for i in eligible:
-        copies.setdefault(sketches[i].key, []).append(i)
-    reps = sorted(group[0] for group in copies.values())
+        key = sketches[i].key
+        known = first.setdefault(key, i)
+        if known != i:
+            copies.setdefault(key, [known]).append(i)
+    reps = sorted(first.values())
+    del first, eligible
     fps = [s.fingerprints for s in sketches]
-    counts = candidate_counts(fps, reps, t.max_df)
     n = len(sketches)
-    sizes = [len(s.fingerprints) // 4 for s in sketches]
     sets = _GramSets(sketches)
     uf = _UnionFind()
     shared_pairs: list[tuple[int, int, Comparison]] = []
     verified = 0
-    for pair in sorted(counts):
-        a, b = divmod(pair, n)
-        if counts[pair] < min(2, sizes[a], sizes[b]):
-            continue
+    for a, b, _ in candidate_pairs(fps, reps, t.max_df, t.candidate_ratio):
         verified += 1
         c = compare(sketches[a], sketches[b], sets[a], sets[b])
         kind = classify(c, t)
@@ -298,9 +330,7 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
         elif kind == "shared":
             shared_pairs.append((a, b, c))
     if stats is not None:
-        stats.update(articles=n, eligible=len(eligible), representatives=len(reps),
-                     candidate_pairs=len(counts), verified_pairs=verified)
-    del counts
+        stats.update(articles=n, representatives=len(reps), verified_pairs=verified)
     for group in copies.values():
         for i in group[1:]:
             uf.union(group[0], i)
@@ -309,8 +339,8 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
     for a, b, c in shared_pairs:
         if clustered(a) == clustered(b):
             continue  # already reported as copies of one story
-        for x in copies[sketches[a].key][:t.max_related]:
-            for y in copies[sketches[b].key][:t.max_related]:
+        for x in copies.get(sketches[a].key, [a])[:t.max_related]:
+            for y in copies.get(sketches[b].key, [b])[:t.max_related]:
                 later, earlier = later_of(x, y, dates)
                 relation_c = c if earlier == x else c.swapped()
                 reports.append(Report(later, "shared", [Relation(earlier, "shared", relation_c)]))

@@ -378,7 +378,7 @@ def newslint_configure(config) -> None:
         if kind == "int" and value is not None and value < (2 if name == "max-df" else 1 if name == "max-related" else 0):
             raise UsageError(f"[tool.newslint.{TABLE}] {name} is too small: {value}")
     index = config.get("index")
-    if index and os.path.isdir(index):
+    if index and getattr(config, "command", "check") == "check":
         # A missing or corrupt index stops the run before any article is read.
         open_index(index).close()
 

@@ -377,5 +377,7 @@ def test_cli_index_build_check_and_errors(tmp_path, monkeypatch):
     shard.write_bytes(shard.read_bytes()[:-100])
     result = run_cli(["check", "--isolated", "--select", "NL4", "--index", "idx", "staged.txt"])
     assert result.exit_code == 2 and "truncated" in result.stderr
+    result = run_cli(["check", "--isolated", "--select", "NL4", "--index", "no-such-dir", "staged.txt"])
+    assert result.exit_code == 2 and "no such index folder" in result.stderr and result.stdout == ""
     result = run_cli(["index", "verify", "idx"])
     assert result.exit_code == 2 and "truncated" in result.stderr

@@ -1,0 +1,272 @@
+"""Benchmark of the duplicate rules (NL4xx): sketching speed, scale, and index checks.
+
+    python benchmarks/bench_duplicates.py                       # sketching speed + 100k and 1M runs
+    python benchmarks/bench_duplicates.py --sizes 100000        # a quicker scale run
+    python benchmarks/bench_duplicates.py --sketch-only
+
+1. Sketching: MB/s of ``collect`` on one core over the real articles of
+   ``../shared/eval-dev/perf/corpus.jsonl`` (23,048 articles, 26.8 MB), with the
+   residue filter (cold answer cache) and without it.
+2. Scale: N articles made by varying those 23,048 (copy j > 0 of an article maps
+   every word through a permutation of the corpus vocabulary that is different
+   for each j, so each copy is a corpus with the same statistics and its own
+   5-grams; every 50th article is additionally an exact copy, a near copy or a
+   rewrite of its neighbour). Each size runs in a fresh process: time to sketch
+   (``collect``) and to pair (``finalize``), findings, peak memory (max RSS).
+3. Index: the N sketches written to an on-disk index (``newslint index build``'s
+   writer), then 200 articles (new ones and copies) checked against it one by
+   one: open + verify + query + exact verification, milliseconds each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval-dev" / "perf" / "corpus.jsonl"
+if not CORPUS.exists():
+    CORPUS = Path("/work/shared/eval-dev/perf/corpus.jsonl")
+
+
+def load_texts() -> list[str]:
+    with open(CORPUS, encoding="utf-8") as stream:
+        return [json.loads(line)["text"] for line in stream]
+
+
+# -- sketching speed -------------------------------------------------------------------------
+
+def bench_sketch(texts: list[str]) -> None:
+    from newslint import Article
+    from newslint_plugins import _duplicates_sketch as sk
+    from newslint_plugins import duplicates
+
+    size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    articles = [Article(f"perf/{i}.txt", t) for i, t in enumerate(texts)]
+    print(f"sketching {len(texts)} articles, {size:.1f} MB, one core")
+    residue = sk._residue_filter() is not None
+    for label, drop in (("residue filter off", False), ("residue filter on (cold cache)", True)):
+        if drop and not residue:
+            print("  residue filter: newslint_plugins.residue.is_residue_line not installed")
+            continue
+        best = None
+        for _ in range(2 if not drop else 1):
+            sk._RESIDUE_CACHE.clear()
+            analysis = duplicates.Analysis({"drop-residue": drop}, None)
+            gc.collect()
+            start, cpu = time.perf_counter(), time.process_time()
+            for a in articles:
+                analysis.sketch(a)
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+            best = (elapsed, cpu) if best is None else min(best, (elapsed, cpu))
+        print(f"  {label:32} {size / best[1]:6.1f} MB/s of CPU time ({best[1]:.2f} s; wall {best[0]:.2f} s)")
+
+
+# -- varied corpora ----------------------------------------------------------------------------
+
+class Variants:
+    """Article k of a corpus of any size, built from the real ones (see the module docstring)."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        counts = Counter(w for t in texts for w in t.split())
+        self.vocab = [w for w, _ in counts.most_common()]
+        self.rank = {w: i for i, w in enumerate(self.vocab)}
+        self._copy = -1
+        self._table: dict[str, str] = {}
+
+    def _mapping(self, copy: int) -> dict[str, str]:
+        if copy != self._copy:
+            size = len(self.vocab)
+            rng = random.Random(copy)
+            step = rng.randrange(1, size)
+            while _gcd(step, size) != 1:
+                step += 1
+            shift = rng.randrange(size)
+            vocab = self.vocab
+            self._table = {w: vocab[(r * step + shift) % size] for w, r in self.rank.items()}
+            self._copy = copy
+        return self._table
+
+    def _plain(self, k: int) -> str:
+        copy, base = divmod(k, len(self.texts))
+        text = self.texts[base]
+        if copy == 0:
+            return text
+        get = self._mapping(copy).__getitem__
+        return "\n".join(" ".join(map(get, line.split())) for line in text.split("\n"))
+
+    def __call__(self, k: int) -> str:
+        kind = k % 50
+        if kind == 1 and k >= 1:          # an exact copy with a residue line more
+            return self._plain(k - 1) + "\nAdvertisement\n"
+        if kind == 2 and k >= 2:          # a near copy: a new first line, the last paragraph gone
+            lines = self._plain(k - 2).split("\n")
+            return "\n".join(["UPDATED: " + lines[0]] + lines[1:-1] if len(lines) > 2 else lines)
+        if kind == 3 and k >= 3:          # a rewrite: half of the neighbour's lines, then its own
+            other = self._plain(k - 3).split("\n")
+            mine = self._plain(k).split("\n")
+            return "\n".join(other[: max(1, len(other) // 2)] + mine[len(mine) // 2:])
+        return self._plain(k)
+
+
+def _gcd(a: int, b: int) -> int:
+    while b:
+        a, b = b, a % b
+    return a
+
+
+# -- one scale run (in its own process) ------------------------------------------------------------
+
+def scale_child(size: int, residue: bool, index_dir: str, queries: int) -> dict:
+    from newslint import Article, ArticleRef
+    from newslint_plugins import duplicates
+
+    texts = load_texts()
+    variants = Variants(texts)
+    del texts
+    rules = []
+    config = type("C", (), {"table": staticmethod(lambda n: {"drop-residue": residue}),
+                            "get": staticmethod(lambda n, d=None: None)})()
+    duplicates.newslint_register_rules(rules.append, config)
+    collect = rules[0].collect
+    collected = []
+    text_bytes = 0
+    gen_seconds = 0.0
+    clock = time.process_time  # CPU seconds: the machine may be shared
+    start = clock()
+    for k in range(size):
+        t0 = clock()
+        text = variants(k)
+        gen_seconds += clock() - t0
+        text_bytes += len(text.encode("utf-8"))
+        article = Article(f"corpus/{k // 1000:04d}/{k}.txt", text)
+        collected.append((ArticleRef(article.path), collect(article)))
+    sketch_seconds = clock() - start - gen_seconds
+    rss_sketched = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start, wall = clock(), time.perf_counter()
+    findings = [f for r in rules for f in r.finalize(collected)]
+    pair_seconds, pair_wall = clock() - start, time.perf_counter() - wall
+    by_code = Counter(f.code for f in findings)
+    peak_pairing = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB (Linux: KiB)
+    result = {"size": size, "mb": text_bytes / 1e6, "generate_s": gen_seconds, "sketch_s": sketch_seconds,
+              "pair_s": pair_seconds, "pair_wall_s": pair_wall, "findings": dict(sorted(by_code.items())),
+              "rss_after_sketch_mb": rss_sketched, "peak_rss_mb": peak_pairing}
+    del findings
+    if index_dir:
+        result.update(bench_index(collected, variants, index_dir, queries, residue))
+    return result
+
+
+def bench_index(collected, variants, index_dir: str, queries: int, residue: bool) -> dict:
+    from newslint import ArticleRef
+    from newslint_plugins import _duplicates_index as dindex
+    from newslint_plugins import duplicates
+    from newslint_plugins._duplicates_pairs import Thresholds
+    from newslint_plugins._duplicates_sketch import sketch_text
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    start = time.process_time()
+    writer = dindex.IndexWriter(Path(index_dir))
+    for ref, sketch in collected:
+        writer.add(dindex.Entry(ref.path, None, None, 1, None, sketch, "/" + ref.path))
+    manifest = writer.close()
+    build_seconds = time.process_time() - start
+    index_bytes = sum(s["bytes"] for s in manifest["shards"])
+    size = len(collected)
+    del collected
+    gc.collect()
+    # Queries: half new articles (the next ones of the varied corpus, some of them copies of
+    # indexed ones by construction), half re-worded copies of indexed articles.
+    rng = random.Random(1)
+    texts = [variants(size + i) for i in range(queries // 2)]
+    texts += [variants(rng.randrange(size)).replace("\n", "\nAdvertisement\n", 1) for _ in range(queries - queries // 2)]
+    sketches = [sketch_text(t, residue) for t in texts]
+    t = Thresholds()
+    times, found = [], Counter()
+    for i, sketch in enumerate(sketches):
+        start = time.perf_counter()
+        index = dindex.Index(Path(index_dir))
+        matches = list(duplicates.match_index(index, ArticleRef(f"new/{i}.txt"), sketch, t))
+        index.close()
+        times.append((time.perf_counter() - start) * 1000)
+        found.update(kind for kind, *_ in matches)
+    times.sort()
+    return {"index_build_s": build_seconds, "index_mb": index_bytes / 1e6, "index_shards": len(manifest["shards"]),
+            "query_ms_median": statistics.median(times), "query_ms_p95": times[int(0.95 * (len(times) - 1))],
+            "query_ms_max": times[-1],
+            "query_matches": dict(found), "queries": len(times)}
+
+
+# -- driver ----------------------------------------------------------------------------------
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100000,1000000", help="corpus sizes for the scale runs (comma-separated)")
+    ap.add_argument("--sketch-only", action="store_true", help="only the sketching speed")
+    ap.add_argument("--no-scale", action="store_true", help="skip the scale runs")
+    ap.add_argument("--residue", action="store_true",
+                    help="keep the residue filter on in the scale runs (slow while is_residue_line is)")
+    ap.add_argument("--index-dir", default=None, help="where to build the benchmark index (default: a temp dir)")
+    ap.add_argument("--no-index", action="store_true", help="skip the index build and queries")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child is not None:
+        result = scale_child(args.child, args.residue, "" if args.no_index else args.index_dir, args.queries)
+        print(json.dumps(result))
+        return
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} not found")
+    bench_sketch(load_texts())
+    if args.sketch_only or args.no_scale:
+        return
+    results = []
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        tmp = tempfile.mkdtemp(prefix="nl4-bench-")
+        index_dir = args.index_dir or os.path.join(tmp, "index")
+        argv = [sys.executable, __file__, "--child", str(size), "--index-dir", index_dir,
+                "--queries", str(args.queries)]
+        if args.residue:
+            argv.append("--residue")
+        if args.no_index:
+            argv.append("--no-index")
+        started = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        if proc.returncode:
+            sys.exit(f"scale run {size} failed:\n{proc.stderr[-3000:]}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["wall_s"] = time.perf_counter() - started
+        results.append(r)
+        total = r["sketch_s"] + r["pair_s"]
+        print(f"scale {size:>9,} articles ({r['mb']:.0f} MB, residue filter {'on' if args.residue else 'off'}): "
+              f"sketch {r['sketch_s']:.1f} s ({r['mb'] / r['sketch_s']:.1f} MB/s), pair {r['pair_s']:.1f} s, "
+              f"total {total:.1f} s (CPU); memory after sketching {r['rss_after_sketch_mb']:.0f} MB, "
+              f"peak {r['peak_rss_mb']:.0f} MB; findings {r['findings']}")
+        if "index_build_s" in r:
+            print(f"  index: built in {r['index_build_s']:.1f} s, {r['index_mb']:.0f} MB in {r['index_shards']} shards; "
+                  f"one article checked (open+verify+query): median {r['query_ms_median']:.1f} ms, "
+                  f"p95 {r['query_ms_p95']:.1f} ms, max {r['query_ms_max']:.1f} ms over {r['queries']} "
+                  f"({r['query_matches']})")
+        if not args.index_dir:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        ratio = (large["sketch_s"] + large["pair_s"]) / (small["sketch_s"] + small["pair_s"])
+        print(f"time({large['size']:,}) / time({small['size']:,}) = {ratio:.2f} "
+              f"(size ratio {large['size'] / small['size']:.0f}; bar: <= 12 for 1M vs 100k)")
+
+
+if __name__ == "__main__":
+    main()
