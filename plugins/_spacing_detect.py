@@ -81,30 +81,26 @@ class Patterns:
     """The compiled scanners, built on first use so that importing the plugin stays cheap.
 
     Each scanner starts with a character class and has no alternation, so the engine skips
-    ahead fast; the rest of a seam is read in Python. Measured per pattern over 23,000
-    articles, the `regex` module is several times faster than `re` for some and slower for
-    others, so each uses the faster one.
+    ahead fast; the rest of a seam is read in Python. (The `regex` module runs some of these
+    faster, but importing it costs 25-30 ms, more than it saves on a one-article run.)
     """
 
     def __init__(self) -> None:
-        import regex
-
         # The last punctuation mark of a run glued to a letter: "attack.The", "said.\"We", "GETTY)According".
         self.punct = re.compile(r"[.!?,;:)\]\"“”(’‘][A-Za-z]")
         # A numbered item glued to a sentence: "warned.2."
-        self.numbered = regex.compile(r"[.!?][\"”]?[0-9]{1,2}\.(?:\s|$)")
+        self.numbered = re.compile(r"[.!?][\"”]?[0-9]{1,2}\.(?:\s|$)")
         # A credit glued to a counter: "(AP)2 of 4".
         self.paren_digit = re.compile(r"\)[0-9]")
         # A digit glued to a letter: "2013that", "2019We".
-        self.digit = regex.compile(r"[0-9][A-Za-z]")
+        self.digit = re.compile(r"[0-9][A-Za-z]")
         # A currency sign after a word: "of$28".
         self.currency = re.compile(r"[$£€][0-9]")
-        # A capital right after a lowercase letter: "strategyShah", "AmazonThe", "PostDemocracy".
-        self.camel = re.compile(r"[A-Z](?<=[a-z][A-Z])")
+        # A capital right after a lowercase letter: "strategyShah", "AmazonThe", "PostDemocracy",
+        # and after a Greek or Cyrillic one: "бензинAmnesty".
+        self.camel = re.compile(r"[A-Z](?<=[a-z\u0370-\u04ff][A-Z])")
         # A CAPS word followed by a Title-case word: "MISSPlague", "HARNov".
         self.caps_title = re.compile(r"[A-Z](?<=[A-Z]{3}[A-Z])(?=[a-z])")
-        # Greek or Cyrillic runs, for a script change inside a token: "бензинAmnesty".
-        self.script = regex.compile(r"[\u0370-\u04ff]+")
         # Runs of 5+ letters (the unknown-word scan; case is sorted out on the few candidates).
         self.letters = re.compile(r"[A-Za-z]{5,}")
         # The apostrophe of a contraction with glue around it: "itisn't", "we'venoted".
@@ -195,7 +191,7 @@ class Analyzer:
     def known(self, word: str) -> bool:
         """Does the word data (or the user's allow list) know this word, in any case?"""
         low = word.lower().replace("’", "'")
-        return low in self.lex.attested or low in self.settings.allow
+        return self.lex.knows(low) or low in self.settings.allow
 
     def zipf(self, word: str) -> float:
         return self.lex.zipf(word.lower())
@@ -217,8 +213,6 @@ class Analyzer:
         self.punctuation()
         self.camel()
         self.digits()
-        if not self.text.isascii():
-            self.scripts()
         self.unknown_words()
         certain = sum(1 for g in self.found.values() if g.tier == HIGH)
         glued = certain >= GLUED_DOCUMENT and certain * GLUED_DENSITY >= len(self.text)
@@ -431,6 +425,11 @@ class Analyzer:
             ts, te = token_bounds(text, i)
             if self.protected(ts, te):
                 continue
+            if not text[i - 1].isascii():
+                glue = self.script_change(i, ts) if not generic else None
+                if glue:
+                    self.add(glue)
+                continue
             glue = self.masthead(i) if not generic else None
             glue = glue or self.judge_camel(i, ts, te, generic)
             if glue:
@@ -586,7 +585,7 @@ class Analyzer:
             return Glue(ws, re_, CAMEL, (i,), MEDIUM, f"missing space between {left!r} and {right!r}")
         return None
 
-    # -- digits and scripts ------------------------------------------------------------------------
+    # -- digits ------------------------------------------------------------------------------------
     def digits(self) -> None:
         text = self.text
         hits = [m.start() + 1 for m in self.p.digit.finditer(text)]
@@ -643,30 +642,23 @@ class Analyzer:
             return Glue(ds, re_, WORDS, (i,), MEDIUM, message)  # "96French"
         return None
 
-    def scripts(self) -> None:
-        """"бензинAmnesty": a Cyrillic or Greek word glued to a Latin one."""
+    def script_change(self, i: int, ts: int) -> Optional[Glue]:
+        """"бензинAmnesty": a Greek or Cyrillic word glued to a Latin one."""
         text = self.text
-        for m in self.p.script.finditer(text):
-            s, e = m.span()
-            if e - s < 3:
-                continue
-            if e < len(text) and text[e].isupper() and text[e + 1:e + 2].islower():
-                re_ = letters_right(text, e, len(text))
-                if re_ - e >= 3:
-                    self.add(Glue(s, re_, CAMEL, (e,), MEDIUM, "missing space where the script changes"))
-            if s > 0 and text[s - 1].islower() and text[s - 1].isascii():
-                ls = s
-                while ls > 0 and text[ls - 1].isascii() and text[ls - 1].isalpha():
-                    ls -= 1
-                if s - ls >= 3:
-                    self.add(Glue(ls, e, CAMEL, (s,), MEDIUM, "missing space where the script changes"))
+        ls = i
+        while ls > ts and "\u0370" <= text[ls - 1] <= "\u04ff":
+            ls -= 1
+        re_ = letters_right(text, i, len(text))
+        if i - ls >= 3 and re_ - i >= 3 and text[i + 1:re_].islower():
+            return Glue(ls, re_, CAMEL, (i,), MEDIUM, f"missing space where the script changes: {text[ls:re_]!r}")
+        return None
 
     # -- unknown words ----------------------------------------------------------------------------
     def unknown_words(self) -> None:
         text = self.text
         runs = set(self.p.letters.findall(text))
         lowered = set(map(str.lower, runs))
-        unknown = lowered - self.lex.attested
+        unknown = self.lex.unknown(lowered)
         if not unknown or len(unknown) > FOREIGN_SHARE * len(lowered) and len(lowered) >= 12:
             return  # nothing unknown, or not English text
         candidates = [u for u in unknown if u not in self.settings.allow and _could_split(u, self)]
@@ -865,7 +857,7 @@ def _best_split(low: str, title: bool, analyzer: Analyzer) -> Optional[tuple[lis
     best: Optional[tuple[float, list[str], int]] = None
     for i in range(1, len(low)):
         a, b = low[:i], low[i:]
-        if not (a in lex.attested or a == "a") or b not in lex.attested and b != "a":
+        if not (a == "a" or lex.knows(a)) or not (b == "a" or lex.knows(b)):
             continue
         tier = analyzer.pair(a, b, title)
         if tier is not None:
@@ -900,7 +892,7 @@ def _split_many(low: str, title: bool, analyzer: Analyzer) -> Optional[list[str]
                 continue  # short words only at the end: "beenspent|on"
             if w not in PREFIX_GLUE and w not in SUFFIX_GLUE and (len(w) < 4 or lex.zipf(w) < 3.5):
                 continue
-            if w in lex.attested and lex.is_clean(w) and (parts or w not in COMPOUND_PREFIXES):
+            if lex.is_clean(w) and (parts or w not in COMPOUND_PREFIXES):
                 if parts and analyzer.pair(parts[-1], w, title and len(parts) == 1) is None:
                     continue
                 parts.append(w)

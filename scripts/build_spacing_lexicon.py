@@ -15,11 +15,15 @@ Sources and licences (repeated in docs/rules-spacing.md and in the file's header
   82,765 English words, the intersection of Google Books Ngram counts and SCOWL;
   it has no web junk such as "ofthe", so it is the "clean" dictionary.
 
-Format (UTF-8 text; see ``plugins/_spacing_lexicon.py`` for the reader):
+Format (ASCII text; see ``plugins/_spacing_lexicon.py`` for the reader):
     # comment lines
-    Z<one character per word: chr(38 + round(zipf * 10))>
-    C<one character per word: "c" in the clean dictionary, "." not>
-    <word>            one per line, sorted by code point, so a lookup is a bisection
+    =short
+    <word>TAB<zipf code><clean flag>     words of 1-4 letters, sorted by code point
+    =long
+    <word>TAB<zipf code><clean flag>     words of 5+ letters, sorted by code point
+The zipf code is chr(38 + round(zipf * 10)); the clean flag is "c" (in the clean
+dictionary) or ".". Sorted lines let the reader bisect the text itself, so a
+one-article run needs no parsing at all.
 Words are lowercased, letters with at most one inner apostrophe (``don't``).
 
 Web junk is dropped: word pairs that web text glues so often that wordfreq lists
@@ -43,11 +47,14 @@ JUNK_RIGHT = frozenset("the a an his her this that you be is was with between th
                        "your its have are".split())
 NOT_JUNK = frozenset(["ather", "ither"])  # a brand and a dialect word, not glue
 ZIPF_BASE = 38  # chr(ZIPF_BASE + zipf*10): printable ASCII for zipf 1.0 .. 8.8
+MIN_ZIPF = 1.25  # words below this (about 1 in 50 million) are kept only if the clean dictionary has them
+LONG = 5  # words of this many letters or more form the second block
 
 HEADER = """\
 # newslint spacing lexicon (NL2xx), built by scripts/build_spacing_lexicon.py
-# Format: line Z = one character per word, chr(38 + zipf*10); line C = one character per word,
-#   "c" = in the clean dictionary; then the words, one per line, sorted by code point.
+# Format: one word per line, TAB, its zipf frequency as chr(38 + zipf*10), then "c" if the word is in
+#   the clean dictionary, else "."; words of 1-4 letters after "=short", the rest after "=long",
+#   each block sorted by code point.
 # Word frequencies: wordfreq {wordfreq_version} "large" English list, by Robyn Speer and contributors,
 #   data licensed CC-BY-SA-4.0 (https://creativecommons.org/licenses/by-sa/4.0/); this file is an
 #   adaptation of that data (filtered to letter-only words, rounded to 0.1 zipf) under the same licence.
@@ -98,13 +105,26 @@ def build() -> str:
     junk = sorted(w for w in zipf if is_junk(w, clean))
     for word in junk:
         del zipf[word]
-    words = sorted(zipf)
-    codes = "".join(chr(ZIPF_BASE + min(88, max(10, round(zipf[w] * 10)))) for w in words)
-    flags = "".join("c" if w in clean else "." for w in words)
+    # The rarest words that are not in the clean dictionary (below 1 in 50 million words) are
+    # mostly web junk and misspellings ("theday", "hesaid", "inwhich"); dropping them loses no
+    # name the rules need and keeps the load fast.
+    rare = [w for w, z in zipf.items() if w not in clean and z < MIN_ZIPF]
+    for word in rare:
+        del zipf[word]
+    # Short words, then words of 5+ letters: a corpus run builds a set of the long block only
+    # (unknown words are looked for among runs of 5+ letters).
+    def line(w: str) -> str:
+        return f"{w}\t{chr(ZIPF_BASE + min(88, max(10, round(zipf[w] * 10))))}{'c' if w in clean else '.'}"
+
+    short = [line(w) for w in sorted(w for w in zipf if len(w) < LONG)]
+    long = [line(w) for w in sorted(w for w in zipf if len(w) >= LONG)]
     header = HEADER.format(wordfreq_version=version("wordfreq"),
                            symspellpy_version=version("symspellpy"))
-    header += f"# {len(words)} words; {len(junk)} web-junk pairs dropped: {' '.join(junk[:12])} ...\n"
-    return header + "Z" + codes + "\nC" + flags + "\n" + "\n".join(words) + "\n"
+    header += (f"# {len(short) + len(long)} words; {len(junk)} web-junk pairs dropped: {' '.join(junk[:12])} ...;\n"
+               f"#   {len(rare)} words rarer than zipf {MIN_ZIPF} and not in the clean dictionary dropped\n")
+    text = header + "=short\n" + "\n".join(short) + "\n=long\n" + "\n".join(long) + "\n"
+    assert text.isascii()
+    return text
 
 
 def main() -> int:
