@@ -291,8 +291,8 @@ class ReadabilityOutlier(Rule):
     """## What it does
     Scores the article with a readability formula (`measure`: the default
     `flesch-reading-ease`, or `flesch-kincaid-grade`) and flags a score
-    outside `min-score` .. `max-score` (defaults: -10 .. 100 for reading
-    ease, -3 .. 24 for grade level). Syllables are counted by textstat (CMU
+    outside `min-score` .. `max-score` (defaults: 10 .. 95 for reading
+    ease, 0 .. 20 for grade level). Syllables are counted by textstat (CMU
     pronouncing dictionary, with hyphenation for unknown words); words and
     sentences by the same line-aware count as the metrics, so a headline
     without a full stop is a sentence of its own. Articles under
@@ -300,14 +300,16 @@ class ReadabilityOutlier(Rule):
     are not scored. Off by default.
 
     ## Why is this bad?
-    Prose, even hard prose, stays within a band of scores. Navigation and
-    link lists (many one-word "sentences") score above any prose; text whose
-    punctuation was lost (one 300-word "sentence") scores far below it.
+    Prose, even hard prose, stays within a band of scores (on 1,135 real
+    articles reading ease ran from 11.5 to 87.4). Text whose punctuation or
+    line breaks were lost is one endless "sentence" and scores far below any
+    prose. Navigation does not stand out this way (menu words are long), so
+    NL503 is the rule for that.
 
     ## Example
-    A page of menu items (`Home`, `World`, `Sport`, ... one per line) scores
-    a Flesch reading ease of about 110; a story whose full stops were lost
-    scores about -60.
+    Eight paragraphs of a news story with their full stops removed: 292
+    words in 2 "sentences", Flesch reading ease -77.2. The story as
+    published scores 44.9.
 
     ## Fix safety
     No fix: the score only points at a problem that other rules name.
