@@ -150,11 +150,15 @@ class TruncatedArticle(Rule):
         start, end = start + cut, end + cut
         fragment = line[start:end]
         bare = fragment.strip(_EDGE_PUNCTUATION)
-        if bare and self.markers.fullmatch(bare):
+        # A bare "More." is a sentence (a disclosure's link, say); the wire's
+        # continuation mark has no full stop.
+        if bare and self.markers.fullmatch(bare) and not (bare.lower() == "more" and fragment.endswith(".")):
             return start, f"ends with the continuation mark \"{_show(fragment)}\": the story was cut short"
         words = fragment.split()
-        # "... said 39 ..." is cut; a lone "REUTER..." sign-off is not.
-        if line[-1] in ".…]" and len(words) >= 3 and shape.ELLIPSIS_END.search(line):
+        # "... said 39 ..." is cut; a lone "REUTER..." sign-off or a "Loading
+        # content ..." widget is not: the cut sentence must have three words.
+        if line[-1] in ".…]" and sum(1 for w in words if w.strip(".…[]")) >= 3 \
+                and shape.ELLIPSIS_END.search(line):
             return self._tail(line), "ends with an ellipsis: the story was cut short"
         last = line[-1]
         if last in shape.END_CHARS:

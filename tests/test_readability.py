@@ -101,6 +101,8 @@ def test_extra_continuation_markers_come_from_the_options():
     "More on this story",
     "The shares closed at 591p, down from 611p, dealers said. REUTER...",  # a sign-off, not a cut
     "WHEAT MAY7 284 3/4 UP 1 1/4 DEC7  --     --",  # a table's empty cells
+    "FTC: We use income earning affiliate links. More.",  # "More." is a sentence, not a wire mark
+    "Loading content ...",
     "The plant no longer fits the company's long-term strategy, the company said",
     "<!-- newslint: ignore[NL201] -->",
 ])
