@@ -64,6 +64,7 @@ SUBORDINATORS = frozenset("if when because as after before unless until while wh
 INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you there what which
 who how why when where if whether to in on at for with by from about""".split())
 CONJUNCTIONS = frozenset({"and", "or", "&", "And", "Or"})
+VERDICT_CACHE = 50_000  # phrases remembered per analyser
 NEAR_CHARS = 70  # the first look left of a cue; most subjects fit
 PRONOUN_REACH = 700
 NAME_PAIR = regex.compile(r"\b([A-Z][\w'’-]*\.?)[ \t]+([A-Z][\w'’-]+)")  # characters back to a pronoun's speaker (about two paragraphs)
@@ -146,7 +147,19 @@ class Analyser:
 
     def __init__(self, lex: Lexicon, classifier: C.Classifier = C.classify) -> None:
         self.lex = lex
-        self.classify = classifier
+        self.classifier = classifier
+        # News repeats its source phrases ("the company said", "analysts said"): a classifier
+        # is a pure function of the phrase, so its verdicts are remembered.
+        self._verdicts: dict = {}
+
+    def classify(self, phrase: C.Phrase, lex: Lexicon) -> C.Verdict:
+        key = (tuple(phrase.words), phrase.sentence_initial, phrase.modifier)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            if len(self._verdicts) >= VERDICT_CACHE:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = self.classifier(phrase, lex)
+        return verdict
 
     # -- the article ---------------------------------------------------------
 

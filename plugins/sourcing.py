@@ -38,6 +38,10 @@ class SourcingAnalysis:
         if last is not None and last[0] is article and last[1] == len(article.text):
             return last[2]
         analysis = self.analyser().analyse(article.text)
+        if not self.options.get("groups-unnamed", True):
+            for a in analysis.attributions:
+                if a.kind == "group":
+                    a.kind = "named"  # the project accepts "analysts said" as attribution
         for name, value in analysis.metrics().items():
             article.add_metric(name, value)
         self._last = (article, len(article.text), analysis)
@@ -293,6 +297,8 @@ def newslint_addoption(parser):
         help="NL305 reports articles whose unnamed share exceeds this (0-1)")
     add("share-min-attributions", type="int", default=4, table=TABLE,
         help="NL305 needs at least this many attributions")
+    add("groups-unnamed", type="bool", default=True, table=TABLE,
+        help="count groups speaking as one (analysts, traders, Democrats) as unnamed")
     add("reason-per-article", type="bool", default=True, table=TABLE,
         help="NL303 also flags articles whose anonymous sources are never explained")
 

@@ -272,6 +272,14 @@ def test_user_lexicon_extensions():
     assert flagged("The Insiders said the deal was off.", make_rules(group_words=["insiders"])) == ["The Insiders"]
 
 
+def test_groups_can_count_as_named():
+    text = "Analysts said A.\nTraders said B.\nOfficials said C.\nSmith said D.\n"
+    assert len(lint(text, "NL301")) == 3
+    rules = make_rules(groups_unnamed=False)
+    assert [text[f.start:f.end] for f in lint(text, "NL301", rules=rules)] == ["Officials"]
+    assert lint(text, "NL305", rules=rules) == []
+
+
 def test_extension_key_is_hashable_and_sorted():
     key = extension_key({"cue-verbs": ["b", "a"], "share-threshold": 0.5})
     assert ("cue-verbs", ("a", "b")) in key
