@@ -64,6 +64,7 @@ SUBORDINATORS = frozenset("if when because as after before unless until while wh
 INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you there what which
 who how why when where if whether to in on at for with by from about""".split())
 CONJUNCTIONS = frozenset({"and", "or", "&", "And", "Or"})
+THING_CATEGORIES = frozenset({"name", "institution", "media", "document", "record", "outlet"})
 VERDICT_CACHE = 50_000  # phrases remembered per analyser
 NEAR_CHARS = 70  # the first look left of a cue; most subjects fit
 PRONOUN_REACH = 700
@@ -487,7 +488,7 @@ class Analyser:
                     and toks[i - 1][0].lower() in heads \
                     and lword not in lex.postmodifiers:
                 break  # "economists polled by Reuters", "industry sources cited by DigiTimes"
-            if i and lword in ("including", "such", "like", "who", "whom", "whose"):
+            if i and lword in ("including", "such", "like", "who", "whom", "whose", "that", "which"):
                 break  # "issues including messages ...", "the officials who spoke ..."
             out.append(tok)
             if len(out) >= RIGHT_WORDS:
@@ -641,7 +642,12 @@ class Analyser:
                 continue  # the writer's own voice, outside quotes
             singular = pronoun in ("he", "she", "him", "her")
             nearby = [p for p in out if p.end >= a.start - PRONOUN_REACH]
-            speaker = self._antecedent(nearby, singular) if pronoun != "it" else (nearby or [None])[-1]
+            if pronoun == "it":
+                # "it said": an organisation or a document, never a person or a group.
+                things = [p for p in nearby if p.verdict.category in THING_CATEGORIES]
+                speaker = things[-1] if things else None
+            else:
+                speaker = self._antecedent(nearby, singular)
             if singular and (self._name_before(text, a, speaker) or speaker is not None and
                              self._person_before(text, a.start, speaker.end)):
                 a.kind = C.NAMED  # "UN Ambassador Nikki Haley ... when she said"

@@ -140,7 +140,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         # The commonest subjects, decided at once: "he said", "Smith said".
         if lwords[0] in lex.pronouns:
             return Verdict(PRONOUN, words[0])
-        if words[0][:1].isupper() and lwords[0] not in lex.heads and lwords[0] not in lex.stopwords:
+        if words[0][:1].isupper() and lwords[0] not in lex.stopwords \
+                and _lexicon_form(lwords[0], lex) not in lex.heads:
             return Verdict(NAMED, words[0], "name")
 
     cut = _split_core(words, lwords, lex, phrase.sentence_initial)
@@ -197,7 +198,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     if _is_cap(head) and lkey not in lex.heads and lhead not in lex.pronouns:
         return verdict(NAMED, "name")
     if lkey not in lex.heads and head.islower() and len(lhead) > 4 and lhead.endswith(PEOPLE_SUFFIXES) \
-            and not post and lhead not in lex.stopwords:
+            and not post and lhead not in lex.stopwords and len(core) <= 3 \
+            and not any(w[:1].isdigit() for w in core):
         return verdict(GROUP, "group")  # "paramedics said", "striking miners said": plural people
 
     if len(core) >= 2 and lcore[-2] == "chief" and lkey not in lex.group:
