@@ -42,7 +42,7 @@ EARLY_BLOCKERS = BLOCKERS - {"and", "but"}
 #: count only right after a source word, never after a description ("familiar with the matter").
 NOUN_CUES = frozenset("""forecast forecasts claims notes tweets thought fear fears worry worries
 hope hopes doubt doubts suspect suspects feel see sees estimated cite think alleged reported
-stated""".split())
+stated project projects estimate estimates""".split())
 NOT_AFTER_CUE = frozenset({"tank", "tanks"})
 #: A parenthetical between commas that describes the subject: "X, who ..., said".
 PAREN_OPENERS = frozenset("""who whose which a an the one also himself herself themselves
@@ -65,6 +65,10 @@ INVERTED_NOT_FIRST = frozenset("""that this these those it he she they we i you 
 who how why when where if whether to in on at for with by from about""".split())
 CONJUNCTIONS = frozenset({"and", "or", "&", "And", "Or"})
 THING_CATEGORIES = frozenset({"name", "institution", "media", "document", "record", "outlet"})
+HEADLINE_SOURCE = regex.compile(
+    r"(?m):[ \t]+((?:[\w.'’-]+[ \t]+){0,3}(?:sources?|officials?|aides?|insiders?|diplomats?|"
+    r"analysts?|traders?|dealers?|economists?|people|spokes(?:man|woman|person)|report|reports|poll|study))"
+    r"[ \t]*\r?$")
 VERDICT_CACHE = 50_000  # phrases remembered per analyser
 NEAR_CHARS = 70  # the first look left of a cue; most subjects fit
 PRONOUN_REACH = 700
@@ -183,6 +187,8 @@ class Analyser:
             if para.quotes and para.in_quote(pos):
                 continue
             found.extend(self._cue(text, para, pos, m.end(), m.group(), kind))
+        if ": " in text:
+            self._headline_sources(text, paragraphs, found)
         self._anonymity(text, paragraphs, result, found)
         result.reason_anywhere = any(m.reason for m in result.markers)
         found.sort(key=lambda a: (a.start, a.cue_start))
@@ -233,7 +239,9 @@ class Analyser:
         if lcue in QUOTE_CUES:
             out = out + self._right(text, para, sentence, pos, end, PREFIX, stop_at_as=True)
         if kind == BELIEF and lcue in WEAK_BELIEF:
-            return [a for a in out if a.verdict.kind == C.GROUP and a.verdict.head.lower() in self.lex.commentators]
+            # "officials feel", "analysts see"; not "his allies see" or a headline's "chair sees".
+            return [a for a in out if a.verdict.category == "unnamed" and a.verdict.kind == C.UNNAMED
+                    or a.verdict.kind == C.GROUP and a.verdict.head.lower() in self.lex.commentators]
         return [a for a in out if self._accept(a, kind)]
 
     def _accept(self, a: Attribution, kind: str) -> bool:
@@ -576,6 +584,15 @@ class Analyser:
         while i >= start and text[i] in " \t":
             i -= 1
         return i < start or not (text[i].isalnum() or text[i] in ",;")
+
+    def _headline_sources(self, text: str, paragraphs: dict, found: list) -> None:
+        """Wire headlines that end in their source: "Trump to pick Powell: sources"."""
+        for m in HEADLINE_SOURCE.finditer(text):
+            para = self._paragraph(text, m.start(), paragraphs)
+            sentence = para.sentence(m.start(1))
+            toks = tokens(text, m.start(1), m.end(1))
+            found.extend(a for a in self._phrases(text, toks, sentence, SPEECH, m.span(1), "")
+                         if a.verdict.kind != C.NONE)
 
     # -- anonymity markers ---------------------------------------------------
 

@@ -96,7 +96,8 @@ def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool)
     """Where the description after the head begins (len(words) if there is none)."""
     heads, postmods = lex.heads, lex.postmodifiers
     for j in range(1, len(words)):
-        participle = (lwords[j].endswith("ed") or lwords[j] in IRREGULAR_PARTICIPLES) \
+        participle = (lwords[j].endswith("ed") or lwords[j] in IRREGULAR_PARTICIPLES
+                      or lwords[j].endswith("ing") and j + 1 < len(words) and lwords[j + 1] in PREPOSITIONS) \
             and words[j].islower() and lwords[j] not in VAGUE
         if (lwords[j] in postmods or participle) and lwords[j - 1] in heads:
             # "sources close to", "a study published on Tuesday", "economists polled by Reuters"
@@ -152,6 +153,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     core, lcore, post = words[:cut], lwords[:cut], lwords[cut:]
     head, lhead = core[-1], lcore[-1]
     lkey = _lexicon_form(lhead, lex)  # "groups" -> "group", "passenger" -> "passengers"
+    if (lhead in INDEFINITE or lhead in DEFINITE) and lhead not in lex.heads:
+        return Verdict(NONE)  # "given other claims": a determiner is not a source
     post_text = " ".join(post)
     described = " ".join(lwords) + " " + phrase.modifier.lower()
     anonymous = bool(lex.anonymity_re.search(phrase.modifier)) if phrase.modifier else False
