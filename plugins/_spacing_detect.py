@@ -227,7 +227,13 @@ class Analyzer:
             old = unique.get((glue.start, glue.end))
             if old is None or glue.tier > old.tier:
                 unique[(glue.start, glue.end)] = glue
-        return sorted(unique.values())
+        # one finding per seam, so that two fixes never insert a space at the same place
+        kept, used = [], set()
+        for glue in sorted(unique.values(), key=lambda g: -g.tier):
+            if not used.intersection(glue.seams):
+                used.update(glue.seams)
+                kept.append(glue)
+        return sorted(kept)
 
     # -- punctuation and quote seams -------------------------------------------------------------
     def punctuation(self) -> None:
@@ -334,10 +340,13 @@ class Analyzer:
                 return MEDIUM  # "BMJ.Going" is glue, but short CAPS.Title can be a name
             if len(left) == 2 and not left.islower() and not caps_left:
                 return MEDIUM  # "Mr.Smith", "St.Louis": glue, but not a sentence end
+            if is_title(left) and len(left) <= 4 and len(right) <= 4 and self.repeats(text[re_ - len(right) - len(run) - len(left):re_]):
+                return None  # a short dotted name that recurs: "One.Tel"
             return HIGH
         if run in (",", ";", ":", ".,"):
-            if run == ":" and (left.upper() in EXCHANGES or (caps_left and caps_right) or len(left) < 2):
-                return None  # tickers: (NYSE:CVX), (TSX:ENB)
+            if run == ":" and (left.upper() in EXCHANGES or caps_right and (caps_left or len(left) <= 2)
+                               or len(left) < 2):
+                return None  # tickers: (NYSE:CVX), (TSX:ENB); Nd:YAG
             if right.islower():
                 if len(right) < 2 or not self.known(right):
                     return None
@@ -540,6 +549,8 @@ class Analyzer:
             if right in TECH_CAPS or len(right) < 3 or len(left) < 4:
                 return None
             return MEDIUM if self.clean(left) else None
+        if len(left) == 3 and left not in PREFIX_GLUE:
+            return None  # brand prefixes: airBaltic, bioRxiv, pdfTeX, ecoVoyager
         if not self.known(left):
             return MEDIUM if generic and len(left) >= 4 and self.known(right) else None
         if self.known(right) and (self.clean(left) or self.zipf(left) >= 3.0):

@@ -40,7 +40,7 @@ there their his her our
 """.split())
 
 # Function words that end many names: "Jugnot", "Krisher", "Greenwhich".
-NAME_ENDINGS = frozenset("not her his which who can are".split())
+NAME_ENDINGS = frozenset("not her his which who can are more".split())
 
 # Irregular past forms that follow a name in glued credits ("Howittbecame").
 IRREGULAR_PAST = frozenset("""
