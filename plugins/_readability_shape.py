@@ -36,17 +36,18 @@ _CLOSERS = r"[\"'”’»)\]]*"
 # After the end: the end of the text, or whitespace before something that is
 # not a lowercase letter ("U.S. officials" is one sentence).
 _THEN = r"(?=\s+[^\sa-z]|\s*\Z)"
-# The patterns start with a literal character so that the regex engine can
-# skip to candidates quickly; a leading character class is 3-4x slower.
-# A full stop at the end of a line ends a sentence even after an abbreviation.
+# Each pattern starts with a literal character, so that the regex engine can
+# skip to candidates quickly (a leading character class is 3-4x slower).
 # A look-behind must have a fixed width, so the abbreviations are grouped by length.
 _NOT_AFTER = "".join(
-    "(?<!\\b(?:" + "|".join(a for a in _ABBREVIATIONS if len(a) == n) + ")\\.)"
+    r"(?<!\b(?:" + "|".join(a for a in _ABBREVIATIONS if len(a) == n) + r")\.)"
     for n in sorted({len(a) for a in _ABBREVIATIONS}))
-# An ellipsis run into the next sentence ("again....Brazil's") is a wire
-# style, not lost punctuation, so it ends a sentence without a space.
-_FULL_STOP = ("\\.(?:\\.*" + _CLOSERS + r"(?=[ \t\r]*(?:\n|\Z))|\.{2,}(?=[\"“‘]?[A-Z])|(?<!\b[A-Z]\.)"
-              + _NOT_AFTER + "\\.*" + _CLOSERS + _THEN + ")")
+_FULL_STOP = (
+    r"\.(?:"
+    + r"\.*" + _CLOSERS + r"(?=[ \t\r]*(?:\n|\Z))"  # at the end of a line: always an end
+    + r"|\.{2,}(?=[\"“‘]?[A-Z])"  # an ellipsis run into the next sentence ("again....Brazil's"), a wire style
+    + r"|(?<!\b[A-Z]\.)" + _NOT_AFTER + r"\.*" + _CLOSERS + _THEN  # elsewhere: not after an initial
+    + ")")
 _OTHER_END = "(?:[!?…]+" + _CLOSERS + _THEN + "|…(?=[\"“‘]?[A-Z]))"
 _CJK_END = "[。！？]+[」』”’)]*"
 FULL_STOP = re.compile(_FULL_STOP)
@@ -70,6 +71,8 @@ def _unspaced() -> "re.Pattern[str]":
 def count_unspaced(text: str) -> int:
     """Characters of ``text`` in scripts written without spaces."""
     return 0 if text.isascii() else len(_unspaced().findall(text))
+
+
 #: Mean word length of Chinese text is close to two characters.
 CHARS_PER_UNSPACED_WORD = 2
 

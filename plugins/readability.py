@@ -327,12 +327,9 @@ class ReadabilityOutlier(Rule):
 
     def __init__(self, options: dict) -> None:
         self.measure = options.get("measure") or "flesch-reading-ease"
-        label, low, high = MEASURES[self.measure]
-        self.label = label
-        self.low = options.get("min-score")
-        self.high = options.get("max-score")
-        self.low = low if self.low is None else float(self.low)
-        self.high = high if self.high is None else float(self.high)
+        self.label, low, high = MEASURES[self.measure]
+        self.low = float(low if options.get("min-score") is None else options["min-score"])
+        self.high = float(high if options.get("max-score") is None else options["max-score"])
         self.min_words = int(options.get("score-min-words", 100))
 
     def check_article(self, article: Article) -> Iterable[Finding]:
@@ -403,10 +400,10 @@ class Mojibake(Rule):
                 yield self.finding(article, d.start, d.end, f"encoding damage \"{_show(d.damaged)}\": {d.note}")
                 continue
             if d.certain:
-                fix = Fix.safe(Edit(d.start, d.end, d.repaired), message=f"replace with \"{_show(d.repaired)}\"")
+                should = f"should be \"{_show(d.repaired)}\"" if d.repaired else "should be removed"
+                fix = Fix.safe(Edit(d.start, d.end, d.repaired), message=should)
                 yield self.finding(article, d.start, d.end,
-                                   f"encoding damage \"{_show(d.damaged)}\" ({d.note}): "
-                                   f"should be \"{_show(d.repaired)}\"", fix=fix)
+                                   f"encoding damage \"{_show(d.damaged)}\" ({d.note}): {should}", fix=fix)
             else:
                 fix = Fix((Edit(d.start, d.end, d.repaired),), Applicability.DISPLAY_ONLY,
                           message=f"probably \"{_show(d.repaired)}\"")

@@ -324,6 +324,11 @@ def test_legitimate_accents_symbols_and_scripts_pass(text):
     assert list(find_damage(text)) == []
 
 
+def test_a_byte_order_mark_read_as_text_is_removed():
+    [finding] = lint_text("ï»¿Trump botches North Korea sanctions announcement", R.Mojibake({}))
+    assert finding.message.endswith("byte-order mark read as Windows-1252): should be removed")
+
+
 def test_undefined_control_characters_are_flagged_without_a_fix():
     [finding] = lint_text("a stray \x81 byte", R.Mojibake({}))
     assert finding.fix is None and "\\x81" in finding.message
