@@ -53,7 +53,6 @@ class Analysis:
 #: End punctuation of a sentence or paragraph, closing quotes and brackets included
 #: (C4's ASCII-only list would call every paragraph ending in a curly quote residue).
 END_PUNCT = frozenset('.!?…"\'”’»):;')
-_WORD = re.compile(r"\S+")
 _DIRECTIVE = re.compile(r"^\s*<!--\s*newslint:.*-->\s*$")
 _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
                     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
@@ -62,7 +61,7 @@ _BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|story by|from)\s"
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(text.split())
 
 
 def ends_sentence(text: str) -> bool:
@@ -94,7 +93,7 @@ def is_caps_promo(text: str, words: int) -> bool:
     All-capitals subheads exist ("HOW TO USE A WATER BATH CANNER") but are short
     and often questions; promoted headlines are full headlines.
     """
-    if words < 8 or len(text) > 200:
+    if words < 8 or len(text) > 200 or text.upper() != text:
         return False
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 25 and all(c.isupper() for c in letters) and not text.rstrip().endswith((".", "?", ":"))
@@ -138,9 +137,14 @@ SCRIPT_LINE_RE = re.compile(
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+#: Characters without which an article holds no markup and no script (a cheap test before the patterns).
+_MARKUP_GATE = re.compile(r"[<&{}\[;=%$]")
+
+
 def markup_verdicts(index: int, text: str) -> list[Verdict]:
     """NL105 verdicts for one line; HTML comments (newslint's own directives among them) are not residue."""
-    if not any(c in text for c in "<&[{$%uN(}]);"):
+    if _MARKUP_GATE.search(text) is None and "undefined" not in text and "NaN" not in text \
+            and "null" not in text:
         return []
     if SCRIPT_LINE_RE.match(text) and not _COMMENT_RE.fullmatch(text.strip()):
         return [Verdict(MARKUP, index, "script, style or template text left by the scraper",
@@ -176,41 +180,60 @@ CAPTION_MAX_WORDS = 45
 CLUSTER_MAX_WORDS = 15  # link titles and labels are short; a long line without a full stop is body
 
 
-@dataclass
 class _Line:
-    index: int
-    text: str
-    words: int
-    entry: Optional[Entry] = None
-    edge: Optional[Entry] = None
-    allowed: bool = False
-    body: bool = False
-    directive: bool = False
+    """One non-blank line of the article, as the analysis sees it."""
+
+    __slots__ = ("index", "text", "clean", "words", "entry", "edge", "allowed", "body", "directive")
+
+    def __init__(self, index: int, text: str) -> None:
+        self.index = index  # in article.lines
+        self.text = text
+        self.clean = ""
+        self.words = text.count(" ") + 1
+        self.entry: Optional[Entry] = None
+        self.edge: Optional[Entry] = None  # an entry that counts only before or after the body
+        self.allowed = False
+        self.body = False
+        self.directive = False
 
 
-def analyse(lines, catalogue: Catalogue, shape: bool = True) -> Analysis:
-    """Every residue verdict for an article's lines (``Line`` objects, in order)."""
+def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool = True) -> Analysis:
+    """Every residue verdict for an article's lines (``Line`` objects, in order); ``text``: the article's text."""
     result = Analysis()
+    if text is None:
+        text = "\n".join(line.text for line in lines)
     rows: list[_Line] = []
+    allow = catalogue.allow or catalogue.allow_patterns
+    scan = catalogue.scan(text)
+    match_line = catalogue.match_line
+    directives = "<!--" in text
+    headings = False
+    caps = False
     for line in lines:
-        text = line.text
-        if not text.strip():
+        line_text = line.text
+        if not line_text or line_text.isspace():
             continue
-        row = _Line(line.number - 1, text, word_count(text))
+        row = _Line(line.number - 1, line_text)
         rows.append(row)
-        if _DIRECTIVE.match(text):
+        if directives and _DIRECTIVE.match(line_text):
             row.directive = True
             continue
-        if catalogue.allowed(text):
+        if allow and catalogue.allowed(line_text):
             row.allowed = True
             continue
-        entry = catalogue.match_line(text)
-        if entry is not None and entry.position == "edge":
+        c = row.clean = clean(line_text)
+        row.words = c.count(" ") + 1
+        entry = match_line(line_text, c, scan)
+        if entry is None:
+            row.body = is_body_like(line_text, row.words)
+            if row.words >= 8 and line_text.isupper():
+                caps = True
+        elif entry.position == "edge":
             row.edge = entry  # decided once the body's extent is known
+            headings = headings or entry.list_heading
         else:
             row.entry = entry
-    for row in rows:
-        row.body = row.entry is None and not row.allowed and not row.directive and is_body_like(row.text, row.words)
+            headings = headings or entry.list_heading
     claimed: dict[int, str] = {}  # row position -> code of its whole-line verdict
 
     # Context captions decide body lines too: a caption above a credit is not the body's first paragraph.
@@ -221,28 +244,32 @@ def analyse(lines, catalogue: Catalogue, shape: bool = True) -> Analysis:
     for k, row in enumerate(rows):
         if row.edge is not None and (k < first or k > last) and k not in claimed:
             row.entry = row.edge
-    for k, row in enumerate(rows):
         entry = row.entry
         if entry is None or k in claimed:
             continue
-        code = entry.code
-        message = f"{entry.message} ({entry.pack}/{entry.name})"
-        result.add(Verdict(code, row.index, message, entry.fix, entry.fix == "delete-line", entry=entry))
-        claimed[k] = code
+        result.add(Verdict(entry.code, row.index, f"{entry.message} ({entry.pack}/{entry.name})", entry.fix,
+                           entry.fix == "delete-line", entry=entry))
+        claimed[k] = entry.code
     _repeats(rows, catalogue, result, claimed)
-    for k, row in enumerate(rows):
-        if row.allowed or row.directive:
-            continue
-        if k not in claimed:
-            for hit in catalogue.match_inline(row.text):
-                e = hit.entry
-                result.add(Verdict(e.code, row.index, f"{e.message}: {row.text[hit.start:hit.end]!r} "
-                                   f"({e.pack}/{e.name})", e.fix, False, hit.start, hit.end, entry=e))
-        for verdict in markup_verdicts(row.index, row.text):
-            result.add(verdict)
+    inline = catalogue.may_have_inline(text)
+    markup = _MARKUP_GATE.search(text) is not None or "undefined" in text or "NaN" in text
+    if inline or markup:
+        for k, row in enumerate(rows):
+            if row.allowed or row.directive:
+                continue
+            if inline and k not in claimed:
+                for hit in catalogue.match_inline(row.text):
+                    e = hit.entry
+                    result.add(Verdict(e.code, row.index, f"{e.message}: {row.text[hit.start:hit.end]!r} "
+                                       f"({e.pack}/{e.name})", e.fix, False, hit.start, hit.end, entry=e))
+            if markup:
+                for verdict in markup_verdicts(row.index, row.text):
+                    result.add(verdict)
     if shape:
-        _link_lists(rows, result, claimed, first, last)
-        _clusters(rows, result, claimed)
+        if headings or caps:
+            _link_lists(rows, result, claimed, first, last)
+        if claimed:
+            _clusters(rows, result, claimed)
     result.residue_lines = len(claimed)
     result.timeouts = catalogue.take_timeouts()
     return result
@@ -255,7 +282,7 @@ def _is_caption_credit(row: _Line) -> bool:
     """
     if row.entry is None or row.entry.name != "credit-line":
         return False
-    text = clean(row.text)
+    text = row.clean
     return text.startswith(("(", "[")) or ("/" in text and row.words <= 8)
 
 
@@ -265,6 +292,8 @@ def _captions(rows: list[_Line], catalogue: Catalogue, result: Analysis, claimed
         row, nxt = rows[k], rows[k + 1]
         if row.entry is not None or row.allowed or row.directive or row.words > CAPTION_MAX_WORDS:
             continue
+        if nxt.entry is None and len(nxt.text) <= len(row.text):
+            continue  # neither a credit nor a longer copy: the common case, decided cheaply
         if row.text.rstrip().endswith(":") or row.text.lstrip()[:1] in "\"“‘'—–-":
             continue  # a line introducing a quote or a list, or a quote itself: body
         if _is_caption_credit(nxt):
@@ -279,6 +308,8 @@ def _captions(rows: list[_Line], catalogue: Catalogue, result: Analysis, claimed
 
 def _with_credit(first: str, second: str, catalogue: Catalogue) -> bool:
     """Whether ``second`` is ``first`` with a photo credit appended."""
+    if len(second) <= len(first) or second[:8].lstrip() != first[:8].lstrip()[:len(second[:8].lstrip())]:
+        return False
     a, b = clean(first), clean(second)
     if len(b) <= len(a) or not b.startswith(a) or len(a) < 12:
         return False
@@ -294,9 +325,11 @@ def _repeats(rows: list[_Line], catalogue: Catalogue, result: Analysis, claimed:
     """
     for k in range(1, len(rows)):
         row, previous = rows[k], rows[k - 1]
-        if row.allowed or row.directive or previous.directive or claimed.get(k) == LINE or row.words < 2:
+        if row.words < 2 or len(row.text) < len(previous.text) - 4 or row.text[:3] != previous.text[:3]:
+            continue  # the common case, decided cheaply (copies start alike and are not shorter)
+        if row.allowed or row.directive or previous.directive or claimed.get(k) == LINE:
             continue
-        if phrase_key(row.text) == phrase_key(previous.text):
+        if abs(len(row.text) - len(previous.text)) <= 4 and phrase_key(row.text) == phrase_key(previous.text):
             message = f"repeats line {previous.index + 1}"
         elif _with_credit(previous.text, row.text, catalogue):
             message = f"repeats line {previous.index + 1} with a photo credit appended"

@@ -12,18 +12,22 @@ Each entry::
     kind    = "phrase"                   # or "regex"
     phrases = ["advertisement", ...]     # kind = "phrase"
     pattern = '...'                      # kind = "regex" (or patterns = [...])
-    scope   = "line"                     # "line", "line-end" or "inline"
+    scope   = "line"                     # "line", "line-contains", "line-end" or "inline"
     fix     = "delete-line"              # "delete-line" (line scopes), "delete" (inline, unsafe) or "none"
     list-heading = true                  # optional: the lines after it are a link list
     position = "edge"                    # optional: only before the body's first paragraph or after its last
+    triggers = ["(", "credit"]           # optional pre-check: for scope line, the line must contain one of
+                                         # these; for line-end, the match starts where one last occurs
     examples = ["Advertisement"]         # optional: lines the entry must match (tested)
 
 Whole-line entries compare the line's *clean* form: trimmed, whitespace
 collapsed, curly quotes straightened, leading bullets and trailing decoration
 (``: . ! | » › > → …``) removed. Phrases compare case-folded; regexes must
 match the whole clean line, case-insensitively unless they say otherwise.
-``line-end`` regexes must match at the end of the line (a trailing credit makes
-the whole line a caption). Inline phrases match with their case as written, at
+``line-contains`` phrases make a line (of at most MAX_LINE characters) residue
+wherever they occur in it: for notices whose wording never occurs in
+reporting ("all rights reserved"). ``line-end`` regexes must match at the end
+of the line (a trailing credit makes the whole line a caption). Inline phrases match with their case as written, at
 a sentence boundary; inline regexes are searched as written.
 
 Built-in regexes are joined into one alternation per scope, so a line costs a
@@ -47,14 +51,14 @@ else:  # pragma: no cover - Python 3.9 and 3.10
 
 DATA_DIR = Path(__file__).parent / "data" / "residue"
 
-SCOPES = ("line", "line-end", "inline")
+SCOPES = ("line", "line-contains", "line-end", "inline")
 KINDS = ("phrase", "regex")
 FIXES = ("delete-line", "delete", "none")
-LINE_SCOPES = ("line", "line-end")
+LINE_SCOPES = ("line", "line-contains", "line-end")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 ENTRY_KEYS = {"name", "code", "message", "kind", "phrases", "pattern", "patterns", "scope", "fix",
-              "list-heading", "position", "examples", "description"}
+              "list-heading", "position", "triggers", "examples", "description"}
 POSITIONS = ("any", "edge")
 #: Lines longer than this are never whole-line residue (the catalogue's longest notices fit).
 MAX_LINE = 700
@@ -63,17 +67,30 @@ TAIL_WINDOW = 200
 
 # -- clean form of a line --------------------------------------------------------
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "\u201c": '"',
-                         "\u201d": '"', "\u201e": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-                         "\u200b": "", "\ufeff": "", "\u2013": "-", "\u2014": "-"})
+_QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201b", "'"), ("\u2032", "'"), ("\u201c", '"'),
+           ("\u201d", '"'), ("\u201e", '"'), ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "),
+           ("\u200b", ""), ("\ufeff", ""), ("\u2013", "-"), ("\u2014", "-"))
+_DIGITS = str.maketrans("123456789", "000000000")
+#: A line ending like a sentence is never tried against line-end (credit) patterns.
+SENTENCE_END = frozenset(".?!\"'")
 _SPACES = re.compile(r"\s+")
 _LEAD = " \t•·*▪►▶■□●○◆◇>»›|-"
 _TRAIL = " \t:.!|»›>→…-"
 
 
+def normalise(text: str) -> str:
+    """Curly quotes straight, dashes to hyphens, odd spaces to spaces (a few C-level replaces)."""
+    if text.isascii():
+        return text
+    for old, new in _QUOTES:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
 def clean(text: str) -> str:
     """The form whole-line entries match: see the module docstring."""
-    text = text.translate(_QUOTES)
+    text = normalise(text)
     if "  " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     text = text.strip()
@@ -107,6 +124,7 @@ class Entry:
     patterns: tuple[str, ...] = ()
     list_heading: bool = False
     position: str = "any"
+    triggers: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     builtin: bool = True
 
@@ -131,7 +149,7 @@ def _fail(where: str, message: str) -> PackError:
 def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise _fail(where, f"{key} must be a string or a list of strings")
     return tuple(value)
 
@@ -173,6 +191,8 @@ def parse_entry(raw: Any, pack: str, builtin: bool, index: int) -> Entry:
             raise _fail(where, "a phrase rule needs a non-empty list of non-empty phrases")
         if scope == "line-end":
             raise _fail(where, "scope line-end needs kind = \"regex\"")
+    elif scope == "line-contains":
+        raise _fail(where, "scope line-contains needs kind = \"phrase\"")
     else:
         patterns = _strings(raw.get("patterns", raw.get("pattern", ())), where, "pattern")
         if not patterns:
@@ -183,9 +203,12 @@ def parse_entry(raw: Any, pack: str, builtin: bool, index: int) -> Entry:
     position = raw.get("position", "any")
     if position not in POSITIONS:
         raise _fail(where, f"position must be one of {', '.join(POSITIONS)}")
+    triggers = tuple(t.lower() for t in _strings(raw.get("triggers", ()), where, "triggers"))
+    if triggers and (scope not in ("line", "line-end") or kind != "regex"):
+        raise _fail(where, "triggers only apply to regex rules with scope \"line\" or \"line-end\"")
     examples = _strings(raw.get("examples", ()), where, "examples")
     return Entry(name, code, message, kind, scope, fix, pack, phrases, patterns, list_heading,
-                 position, examples, builtin)
+                 position, triggers, examples, builtin)
 
 
 def parse_pack(data: dict[str, Any], default_name: str, builtin: bool, path: Optional[str] = None) -> Pack:
@@ -226,7 +249,7 @@ def builtin_packs() -> tuple[Pack, ...]:
 # -- compiled matchers ---------------------------------------------------------------
 
 def _regex_module():
-    import regex  # imported lazily: start-up time matters
+    import regex  # imported lazily: start-up time matters, and built-in packs need only ``re``
     return regex
 
 
@@ -254,6 +277,14 @@ def probe(compiled, entry: Entry, timeout: float) -> None:
                         "catastrophically (nested or overlapping quantifiers?); rewrite it") from None
 
 
+@dataclass
+class Scan:
+    """Per-article pre-checks (see ``Catalogue.scan``)."""
+
+    contains: bool
+    gated: list
+
+
 class MatchTimeout(RuntimeError):
     """A user pattern ran past its timeout on a line; raised after the article is checked."""
 
@@ -268,58 +299,85 @@ class Hit:
 
 
 class Catalogue:
-    """Every active entry, compiled into as few matchers as possible."""
+    """Every active entry, compiled into as few matchers as possible.
+
+    Built-in whole-line regexes are split into their top-level alternatives and
+    grouped by the characters a match can start with; a line is matched against
+    the one combined pattern for its first character (a few dozen alternatives,
+    not the whole catalogue). Patterns compile on first use, with ``re``: the
+    built-in packs use only syntax both engines share. User patterns run with
+    the ``regex`` module and a timeout.
+    """
 
     def __init__(self, entries: Sequence[Entry], allow: Iterable[str] = (), allow_patterns: Sequence[str] = (),
                  timeout: float = 0.1) -> None:
-        regex = _regex_module()
         self.entries = list(entries)
         self.timeout = timeout
         self.allow = {phrase_key(a) for a in allow}
-        self.allow_patterns = [regex.compile(p, regex.IGNORECASE) for p in allow_patterns]
+        self.allow_patterns = []
+        if allow_patterns:
+            regex = _regex_module()
+            self.allow_patterns = [regex.compile(p, regex.IGNORECASE) for p in allow_patterns]
         self.by_name = {e.name: e for e in self.entries}
         self.phrases: dict[str, Entry] = {}
-        line_parts: list[str] = []
-        end_parts: list[str] = []
-        inline_parts: list[str] = []
-        self.groups: dict[str, Entry] = {}
+        self.inline_phrases: list[str] = []
+        contains: list[tuple[str, Entry]] = []
+        gated: list[tuple[str, Entry]] = []
         self.user_line: list[tuple[Any, Entry]] = []
         self.user_end: list[tuple[Any, Entry]] = []
         self.user_inline: list[tuple[Any, Entry]] = []
         self.disabled: set[str] = set()
         self.timeouts: list[str] = []
+        self._line_alts: list[tuple[str, Entry]] = []
+        end_parts: list[tuple[str, Entry]] = []
+        inline_parts: list[tuple[str, Entry]] = []
         for entry in self.entries:
             if entry.kind == "phrase":
                 if entry.scope == "line":
                     for phrase in entry.phrases:
                         self.phrases.setdefault(phrase_key(phrase), entry)
+                elif entry.scope == "line-contains":
+                    contains.extend((clean(p).lower(), entry) for p in entry.phrases)
                 else:
-                    inline_parts.append(self._group(entry, _inline_phrase_pattern(entry.phrases)))
+                    self.inline_phrases.extend(entry.phrases)
+                    inline_parts.append((_inline_phrase_pattern(entry.phrases), entry))
                 continue
             if not entry.builtin:
-                flags = regex.IGNORECASE if entry.scope != "inline" else 0
                 target = {"line": self.user_line, "line-end": self.user_end, "inline": self.user_inline}[entry.scope]
+                flags = 0 if entry.scope == "inline" else _regex_module().IGNORECASE
                 for pattern in entry.patterns:
                     target.append((compile_user_pattern(pattern, entry, flags), entry))
                 continue
-            body = "|".join(f"(?:{p})" for p in entry.patterns)
-            if entry.scope == "line":
-                line_parts.append(self._group(entry, body))
-            elif entry.scope == "line-end":
-                end_parts.append(self._group(entry, body))
-            else:
-                inline_parts.append(self._group(entry, body))
-        # One alternation per scope: a line is matched once, whatever the catalogue's size.
-        self.line_re = regex.compile("|".join(line_parts), regex.IGNORECASE | regex.V0) if line_parts else None
-        self.end_re = (regex.compile(f"(?:{'|'.join(end_parts)})\\Z", regex.IGNORECASE | regex.V0)
-                       if end_parts else None)
-        self.inline_re = regex.compile("|".join(inline_parts), regex.V0) if inline_parts else None
+            for pattern in entry.patterns:
+                if entry.scope == "line" and entry.triggers:
+                    gated.append((pattern, entry))
+                elif entry.scope == "line":
+                    self._line_alts.extend((alt, entry) for alt in split_alternatives(pattern))
+                elif entry.scope == "line-end":
+                    end_parts.append((pattern, entry))
+                else:
+                    inline_parts.append((pattern, entry))
+        self.max_phrase = max((len(k) for k in self.phrases), default=0)
+        self._index: Optional[_KeyIndex] = None
+        self._compiled: list = []
+        self._by_key: dict[str, tuple] = {}
+        self._contains = _Contains(contains) if contains else None
+        # Whole-line patterns that start anywhere run only on lines holding one of their triggers.
+        self._gated = [(re.compile("|".join(re.escape(t) for t in entry.triggers), re.IGNORECASE),
+                        _Combined([(pattern, entry)], "{}", re.IGNORECASE), entry.triggers)
+                       for pattern, entry in gated]
+        self._inline_gate = (re.compile("|".join(re.escape(p) for p in sorted(set(self.inline_phrases))))
+                             if self.inline_phrases else None)
+        # A line-end pattern with triggers is tried only where one of them last occurs in the line's end.
+        triggered: dict[str, list] = {t: [] for _, e in end_parts for t in e.triggers}
+        for pattern, entry in end_parts:
+            for t in entry.triggers:
+                triggered[t].append((pattern, entry))
+        self._end_triggered = {t: _Combined(parts, "(?:{})\\Z", re.IGNORECASE) for t, parts in triggered.items()}
+        untriggered = [(p, e) for p, e in end_parts if not e.triggers]
+        self._end = _Combined(untriggered, "(?:{})\\Z", re.IGNORECASE) if untriggered else None
+        self._inline = _Combined(inline_parts, "{}", 0) if inline_parts else None
         self.list_headings = {e.name for e in self.entries if e.list_heading}
-
-    def _group(self, entry: Entry, body: str) -> str:
-        group = f"e{len(self.groups)}"
-        self.groups[group] = entry
-        return f"(?P<{group}>{body})"
 
     # -- matching ---------------------------------------------------------------
 
@@ -331,31 +389,63 @@ class Catalogue:
         c = clean(text)
         return any(p.fullmatch(c) for p in self.allow_patterns)
 
-    def match_line(self, text: str) -> Optional[Entry]:
-        """The entry that makes ``text`` a whole residue line, or None."""
+    def scan(self, text: str) -> "Scan":
+        """What a whole article can hold, found with a few substring searches, so most lines skip most checks."""
+        low = text.lower()
+        contains = self._contains is not None and any(a in low for a in self._contains.anchors)
+        gated = [(t, c) for t, c, words in self._gated if any(w in low for w in words)]
+        return Scan(contains, gated)
+
+    def match_line(self, text: str, c: Optional[str] = None, scan: Optional["Scan"] = None) -> Optional[Entry]:
+        """The entry that makes ``text`` a whole residue line, or None.
+
+        ``c`` is the line's clean form and ``scan`` the article's ``scan()``, when the caller has them.
+        """
         if len(text) > MAX_LINE:
             return self.match_end(text)
-        c = clean(text)
+        if c is None:
+            c = clean(text)
         if not c:
             return None
-        entry = self.phrases.get(c.casefold())
-        if entry is not None:
-            return entry
-        if self.line_re is not None:
-            m = self.line_re.fullmatch(c)
-            if m is not None:
-                return self.groups[m.lastgroup]
+        if len(c) <= self.max_phrase:
+            entry = self.phrases.get(c.casefold())
+            if entry is not None:
+                return entry
+        if self._line_alts:
+            for i in self._bucket(c[:KEY_LENGTH].lower().translate(_DIGITS)):
+                if self._alternative(i).fullmatch(c) is not None:
+                    return self._line_alts[i][1]
+        if scan is None or scan.contains:
+            if self._contains is not None:
+                entry = self._contains.find(c.lower())
+                if entry is not None:
+                    return entry
+        for triggers, combined in (((t, c) for t, c, _ in self._gated) if scan is None else scan.gated):
+            if triggers.search(c):
+                m = combined.compiled().fullmatch(c)
+                if m is not None:
+                    return combined.entries[m.lastgroup]
         for compiled, entry in self.user_line:
             if entry.name not in self.disabled and self._run(compiled.fullmatch, c, entry):
                 return entry
         return self.match_end(text)
 
     def match_end(self, text: str) -> Optional[Entry]:
-        tail = text[-TAIL_WINDOW:].translate(_QUOTES).rstrip()
-        if self.end_re is not None:
-            m = self.end_re.search(tail)
+        tail = normalise(text[-TAIL_WINDOW:]).rstrip()
+        if not tail or tail[-1] in SENTENCE_END:
+            return None
+        if self._end_triggered:
+            low = tail.lower()
+            for trigger, combined in self._end_triggered.items():
+                at = low.rfind(trigger)
+                if at >= 0:
+                    m = combined.compiled().match(tail, at)
+                    if m is not None:
+                        return combined.entries[m.lastgroup]
+        if self._end is not None:
+            m = self._end.compiled().search(tail)
             if m is not None:
-                return self.groups[m.lastgroup]
+                return self._end.entries[m.lastgroup]
         for compiled, entry in self.user_end:
             if entry.name not in self.disabled:
                 m = self._run(compiled.search, tail, entry)
@@ -363,11 +453,16 @@ class Catalogue:
                     return entry
         return None
 
+    def may_have_inline(self, text: str) -> bool:
+        """Cheap pre-check on a whole article: can any inline entry match it?"""
+        return bool(self.user_inline) or (self._inline_gate is not None and self._inline_gate.search(text)) or \
+            (self._inline is not None and self._inline.has_regex)
+
     def match_inline(self, text: str) -> Iterator[Hit]:
         """Residue glued inside ``text`` (a line)."""
-        if self.inline_re is not None:
-            for m in self.inline_re.finditer(text):
-                yield Hit(self.groups[m.lastgroup], m.start(), m.end())
+        if self._inline is not None:
+            for m in self._inline.compiled().finditer(text):
+                yield Hit(self._inline.entries[m.lastgroup], m.start(), m.end())
         for compiled, entry in self.user_inline:
             if entry.name in self.disabled:
                 continue
@@ -379,6 +474,27 @@ class Catalogue:
             for m in matches:
                 if m.end() > m.start():
                     yield Hit(entry, m.start(), m.end())
+
+    def _bucket(self, key: str) -> tuple:
+        """The alternatives a line with this key can match: a handful, whatever the catalogue's size."""
+        try:
+            return self._by_key[key]
+        except KeyError:
+            pass
+        if self._index is None:
+            self._index = _KeyIndex([first_keys(alt) for alt, _ in self._line_alts])
+            self._compiled = [None] * len(self._line_alts)
+        chosen = self._index.select(key)
+        if len(self._by_key) > 200_000:  # a corpus of many languages: keep the memory bounded
+            self._by_key.clear()
+        self._by_key[key] = chosen
+        return chosen
+
+    def _alternative(self, i: int):
+        compiled = self._compiled[i]
+        if compiled is None:
+            compiled = self._compiled[i] = _compile_builtin(self._line_alts[i][0], re.IGNORECASE)
+        return compiled
 
     def _run(self, method, text: str, entry: Entry):
         try:
@@ -398,6 +514,238 @@ class Catalogue:
     def take_timeouts(self) -> list[str]:
         messages, self.timeouts = self.timeouts, []
         return messages
+
+
+def _compile_builtin(source: str, flags: int):
+    try:
+        return re.compile(source, flags)
+    except re.error:  # a construct only the regex module knows
+        regex = _regex_module()
+        return regex.compile(source, flags | regex.V0)
+
+
+class _Combined:
+    """Several (pattern, entry) pairs joined into one alternation with a named group each."""
+
+    def __init__(self, parts: Sequence[tuple[str, Entry]], template: str, flags: int) -> None:
+        self.entries = {f"e{i}": entry for i, (_, entry) in enumerate(parts)}
+        self.source = template.format("|".join(f"(?P<e{i}>{p})" for i, (p, _) in enumerate(parts)))
+        self.flags = flags
+        self.has_regex = any(entry.kind == "regex" for _, entry in parts)
+        self._compiled = None
+
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = _compile_builtin(self.source, self.flags)
+        return self._compiled
+
+    @property
+    def pattern(self):
+        return self.compiled()
+
+
+class _Contains:
+    """``line-contains`` phrases: one search for any of them, then which entry (rarely needed)."""
+
+    def __init__(self, phrases: Sequence[tuple[str, Entry]]) -> None:
+        self.phrases = list(phrases)
+        # Each phrase's longest word is a cheap pre-check: "reserved" before "all rights reserved".
+        self.anchors = sorted({max(p.split(), key=len) for p, _ in self.phrases})
+        self.anchor_re = re.compile("|".join(re.escape(a) for a in self.anchors))
+
+    def find(self, low: str) -> Optional[Entry]:
+        if self.anchor_re.search(low) is None:
+            return None
+        return next((entry for phrase, entry in self.phrases if phrase in low), None)
+
+
+#: Lines are grouped by their first KEY_LENGTH characters (lower case, digits as "0").
+KEY_LENGTH = 8
+
+
+def line_key(c: str) -> str:
+    """The bucket key of a clean line: its first KEY_LENGTH characters, lower case, digits as "0"."""
+    return c[:KEY_LENGTH].lower().translate(_DIGITS)
+
+
+_MAX_STATES = 3000
+#: Enumeration states: the prefix goes on, it is complete (KEY_LENGTH characters, or the pattern
+#: ended), or it goes on with characters that cannot be enumerated.
+_GOING, _COMPLETE, _OPEN = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class FirstWords:
+    """The keys a pattern's match can have: exact keys, and prefixes of any longer key."""
+
+    words: frozenset
+    prefixes: tuple
+
+    def admits(self, key: str) -> bool:
+        return key in self.words or any(key.startswith(p) for p in self.prefixes)
+
+
+def first_keys(pattern: str) -> Optional[FirstWords]:
+    """The ``line_key`` values a full match of ``pattern`` can have, or None when any is possible."""
+    try:
+        parsed = _sre_parser().parse(pattern, re.IGNORECASE)
+        states = _expand(list(parsed), {("", _GOING)}, _sre_constants())
+    except Exception:  # noqa: BLE001 - any doubt means "try it on every line"
+        return None
+    words, prefixes = set(), set()
+    for prefix, state in states:
+        if state == _OPEN:
+            if not prefix:
+                return None
+            prefixes.add(prefix)
+        elif prefix:
+            words.add(prefix)  # complete, or the whole (short) line
+    return FirstWords(frozenset(words), tuple(sorted(prefixes)))
+
+
+class _KeyIndex:
+    """Which alternatives admit a key: by exact key, by prefix, or always."""
+
+    def __init__(self, keys: Sequence[Optional[FirstWords]]) -> None:
+        self.always = [i for i, k in enumerate(keys) if k is None]
+        self.words: dict[str, list[int]] = {}
+        self.prefixes: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if k is None:
+                continue
+            for word in k.words:
+                self.words.setdefault(word, []).append(i)
+            for prefix in k.prefixes:
+                self.prefixes.setdefault(prefix, []).append(i)
+        self.lengths = sorted({len(p) for p in self.prefixes})
+
+    def select(self, key: str) -> tuple:
+        chosen = set(self.always)
+        chosen.update(self.words.get(key, ()))
+        for n in self.lengths:
+            if n > len(key):
+                break
+            chosen.update(self.prefixes.get(key[:n], ()))
+        return tuple(sorted(chosen))
+
+
+def _chars(op, av, c) -> Optional[list[str]]:
+    """The characters one item can match, when it is a literal or a small class."""
+    if op is c.LITERAL:
+        return [chr(av).lower()]
+    if op is c.IN:
+        out: list[str] = []
+        for iop, iav in av:
+            if iop is c.LITERAL:
+                out.append(chr(iav).lower())
+            elif iop is c.RANGE and iav[1] - iav[0] <= 64:
+                out.extend(chr(x).lower() for x in range(iav[0], iav[1] + 1))
+            elif iop is c.CATEGORY and iav is c.CATEGORY_DIGIT:
+                out.append("0")
+            elif iop is c.CATEGORY and iav is c.CATEGORY_SPACE:
+                out.append(" ")
+            else:
+                return None
+        return sorted({"0" if ch.isdigit() else ch for ch in out})
+    return None
+
+
+def _expand(items, states: set, c) -> set:
+    """The states after matching ``items`` from each of ``states``."""
+    for op, av in items:
+        going = {s for s in states if s[1] == _GOING}
+        if not going:
+            return states
+        if len(states) > _MAX_STATES:
+            return {(p, _OPEN if st == _GOING else st) for p, st in states}
+        settled = states - going
+        chars = _chars(op, av, c)
+        if chars is not None:
+            new = set(settled)
+            for prefix, _ in going:
+                for ch in chars:
+                    grown = prefix + ch
+                    new.add((grown, _COMPLETE if len(grown) >= KEY_LENGTH else _GOING))
+            states = new
+        elif op is c.BRANCH:
+            new = set(settled)
+            for branch in av[1]:
+                new |= _expand(list(branch), going, c)
+            states = new
+        elif op is c.SUBPATTERN:
+            states = settled | _expand(list(av[-1]), going, c)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or getattr(c, "POSSESSIVE_REPEAT", None) is op:
+            low, high, sub = av
+            result = set(going) if low == 0 else set()
+            current = going
+            # Each turn adds at least a character or changes nothing: KEY_LENGTH + 1 turns settle it.
+            for turn in range(1, min(high, KEY_LENGTH + 1) + 1):
+                current = _expand(list(sub), current, c)
+                if turn >= low:
+                    result |= current
+                current = {s for s in current if s[1] == _GOING}
+                if not current:
+                    break
+            else:
+                if high > KEY_LENGTH + 1:
+                    result = {(p, _OPEN if st == _GOING else st) for p, st in result}
+            states = settled | result
+        elif op is c.AT:
+            if av in (c.AT_END, c.AT_END_STRING):
+                states = settled | {(p, _COMPLETE) for p, _ in going}
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        else:
+            states = settled | {(p, _OPEN) for p, _ in going}
+    return states
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` (``a|(b|c)`` gives ``a`` and ``(b|c)``)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _sre_parser():
+    try:
+        import re._parser as parser  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.9 and 3.10
+        import sre_parse as parser
+    return parser
+
+
+def _sre_constants():
+    try:
+        from re import _constants as constants  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.9 and 3.10
+        import sre_constants as constants
+    return constants
 
 
 def _inline_phrase_pattern(phrases: Sequence[str]) -> str:

@@ -157,7 +157,7 @@ def analyse(article: Article, catalogue: Catalogue) -> analysis.Analysis:
     shared = _Shared
     if shared.article is article and shared.text is article.text and shared.catalogue is catalogue:
         return shared.result  # type: ignore[return-value]
-    result = analysis.analyse(article.lines, catalogue)
+    result = analysis.analyse(article.lines, catalogue, article.text)
     shared.article, shared.text, shared.catalogue, shared.result = article, article.text, catalogue, result
     return result
 
@@ -183,9 +183,12 @@ class ResidueRule(Rule):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._catalogue: Optional[Catalogue] = None
 
     def check_article(self, article: Article) -> Iterable:
-        catalogue = catalogue_for(self.settings)
+        catalogue = self._catalogue
+        if catalogue is None:  # built on the first article, never at registration
+            catalogue = self._catalogue = catalogue_for(self.settings)
         result = analyse(article, catalogue)
         if self.code == "NL101":
             article.add_metric("residue_lines", result.residue_lines)
