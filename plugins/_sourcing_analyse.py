@@ -69,6 +69,7 @@ HEADLINE_SOURCE = regex.compile(
     r"(?m):[ \t]+((?:[\w.'’-]+[ \t]+){0,3}(?:sources?|officials?|aides?|insiders?|diplomats?|"
     r"analysts?|traders?|dealers?|economists?|people|spokes(?:man|woman|person)|report|reports|poll|study))"
     r"[ \t]*\r?$")
+AUXILIARIES = frozenset("has have had is are was were will would could did do does".split())
 VERDICT_CACHE = 50_000  # phrases remembered per analyser
 NEAR_CHARS = 70  # the first look left of a cue; most subjects fit
 PRONOUN_REACH = 700
@@ -178,6 +179,8 @@ class Analyser:
             kind = cue_kind.get(m.group().lower())
             if kind is None:  # pragma: no cover - every form comes from the table
                 continue
+            if kind == SPEECH and text.startswith(" by ", m.end()):
+                kind = PREFIX  # "was first reported by local media": the agent is the source
             if kind != PREFIX and kind != OUTLET_CUE:
                 # "to say", "is expected", "the forecast": not a statement; skip it before any parsing.
                 before = text[max(0, pos - 16):pos].rsplit(None, 1)
@@ -328,6 +331,13 @@ class Analyser:
             return None  # "more than analysts had expected": a benchmark, not a statement
         if before in SUBORDINATORS and len(np) == 1 and np[0][0].lower() in SUBJECT_PRONOUNS:
             return None  # "if they said no": a condition, not an attribution
+        if before in AUXILIARIES:
+            # "Several people who have seen the draft said": the subject precedes "who".
+            rel = self._relative(toks)
+            if rel is not None:
+                found = self._phrases(text, rel[0], sentence, kind, cue, rel[1])
+                if any(a.verdict.kind != C.NONE for a in found):
+                    return found
         name = self._appositive_name(toks, at, np)
         if name:
             # "Marc Ostwald, a strategist at X told Reuters" (no closing comma).
@@ -418,7 +428,8 @@ class Analyser:
         first = inner[0][0]
         lfirst = first.lower()
         names = all(t[0][:1].isupper() or t[0] in (".", "-") for t in inner)
-        if not (lfirst in PAREN_OPENERS or first[:1].isdigit() or names):
+        participial = lfirst.endswith("ing") and first.islower()  # "X, expressing frustration, said"
+        if not (lfirst in PAREN_OPENERS or first[:1].isdigit() or names or participial):
             return None
         np = self._np_left(toks[:open_at])
         if not np or len(np) > 10:
@@ -473,7 +484,7 @@ class Analyser:
             if i != -1:
                 hi = i
         toks = tokens(text, end, hi)
-        if toks and toks[0][0].lower() == "to" and kind == PREFIX:
+        if toks and toks[0][0].lower() in ("to", "by") and kind == PREFIX:
             toks = toks[1:]
         out = []
         heads, lex = self.lex.heads, self.lex

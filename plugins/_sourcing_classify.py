@@ -102,8 +102,9 @@ def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool)
         if (lwords[j] in postmods or participle) and lwords[j - 1] in heads:
             # "sources close to", "a study published on Tuesday", "economists polled by Reuters"
             prev = words[j - 1]
-            if not _is_cap(prev) or (j == 1 and sentence_initial):
-                return j
+            lprev = lwords[j - 1]
+            if not _is_cap(prev) or (j == 1 and sentence_initial) or (lprev in lex.group and _plural(lprev)):
+                return j  # "Republicans in the Senate" too
     return len(words)
 
 
