@@ -38,6 +38,8 @@ SENTENCE, QUOTE, MASTHEAD, CAMEL, WORDS = "sentence", "quote", "masthead", "came
 GLUED_DOCUMENT = 3
 #: ... and at least one per this many characters (about 200 words).
 GLUED_DENSITY = 1200
+#: Generic camel case counts only this close (in characters) to other glue.
+NEAR = 80
 #: Share of unknown words above which a text is not English (or not text): no word splitting there.
 FOREIGN_SHARE = 0.25
 
@@ -357,7 +359,9 @@ class Analyzer:
                 return HIGH
             if len(right) == 1 and right not in ("A", "I"):
                 return None
-            return MEDIUM if caps_right and caps_left else HIGH
+            if caps_right and caps_left:
+                return None  # "TL;DR", "VW,TOYOTA" (a CAPS headline)
+            return HIGH
         return None
 
     def digit_punct_tier(self, run: str, left: str, right: str) -> Optional[int]:
@@ -561,6 +565,8 @@ class Analyzer:
         """"AmazonThe", "ByLouis", "MeghalayaAugust"; never PlayStation, MasterCard, LaGuardia."""
         if left in NAME_PREFIXES or ls != ws and self.text[ls - 1].isupper():
             return None
+        if self.known(left + right):
+            return None  # a known name glued to another word: "investorSoftBank"
         if len(left) < 3 and left != "By":
             return None
         if right in SENTENCE_STARTERS and right not in STARTERS_BRANDS_USE and len(right) >= 2:
@@ -575,9 +581,14 @@ class Analyzer:
             return MEDIUM
         if generic and len(left) >= 4 and len(right) >= 4 and is_title(right) and self.known(left):
             # "EconomySport", "CalendarInvalid": menus run together; brands are mostly short parts
-            # (AirTag, WinRed, BetMGM), but MoneySense-like names remain a risk, hence MEDIUM
-            return MEDIUM if self.known(right) else None
+            # (AirTag, WinRed, BetMGM), but MoneySense-like names remain a risk, hence MEDIUM and
+            # only near other glue
+            return MEDIUM if self.known(right) and self.near_glue(ls) else None
         return None
+
+    def near_glue(self, i: int) -> bool:
+        """Is there other glue within 80 characters (always true in strict mode)? Menus glue in runs."""
+        return self.settings.strict or any(abs(k - i) <= NEAR and k != i for k in self.found)
 
     def judge_caps_title(self, i: int, ts: int, te: int) -> Optional[Glue]:
         """"MISSPlague", "HARNov.": a CAPS word glued to a Title-case word (in glued documents)."""
@@ -592,7 +603,7 @@ class Analyzer:
         right = text[i:re_]
         if not left.isupper() or len(right) < 3:
             return None
-        if right in MONTHS or self.clean(left) and self.zipf(left) >= 4.0 and self.known(right):
+        if (right in MONTHS or self.clean(left) and self.zipf(left) >= 4.0 and self.known(right)) and self.near_glue(i):
             return Glue(ws, re_, CAMEL, (i,), MEDIUM, f"missing space between {left!r} and {right!r}")
         return None
 
