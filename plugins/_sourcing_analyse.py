@@ -70,6 +70,11 @@ HEADLINE_SOURCE = regex.compile(
     r"analysts?|traders?|dealers?|economists?|people|spokes(?:man|woman|person)|report|reports|poll|study))"
     r"[ \t]*\r?$")
 AUXILIARIES = frozenset("has have had is are was were will would could did do does".split())
+#: Cues that may come before their speaker: '"...," said a spokesman', '..., added the official'.
+INVERTIBLE = frozenset("""said says added adds wrote writes tweeted explained explains noted notes
+asked stated argued argues insisted insists warned warns cautioned observed remarked recalled
+conceded admitted acknowledged countered replied responded commented predicted claimed complained
+stressed emphasised emphasized reported confirmed maintained contended asserted""".split())
 VERDICT_CACHE = 50_000  # phrases remembered per analyser
 NEAR_CHARS = 70  # the first look left of a cue; most subjects fit
 PRONOUN_REACH = 700
@@ -180,6 +185,8 @@ class Analyser:
             if kind is None:  # pragma: no cover - every form comes from the table
                 continue
             if kind == SPEECH and text.startswith(" by ", m.end()):
+                if any(w in ("not", "never") or w.endswith("n't") for w in text[max(0, pos - 20):pos].split()[-3:]):
+                    continue  # "has not been confirmed by a court"
                 kind = PREFIX  # "was first reported by local media": the agent is the source
             if kind != PREFIX and kind != OUTLET_CUE:
                 # "to say", "is expected", "the forecast": not a statement; skip it before any parsing.
@@ -229,8 +236,8 @@ class Analyser:
                 return []
         subject = self._left(text, para, sentence, pos, end, kind)
         if subject == "inverted":
-            if kind != SPEECH or cue.lower() in ("told", "tells"):
-                return []
+            if kind != SPEECH or lcue not in INVERTIBLE:
+                return []  # '..., called on voters to ...' is not '..., said a spokesman
             return [a for a in self._right(text, para, sentence, pos, end, kind) if a.verdict.kind != C.NONE]
         out = subject or []
         if out and lcue in NOUN_CUES:
@@ -497,6 +504,9 @@ class Analyser:
                 break
             if stop_at_as and lword == "as":
                 break
+            if i and lword == "to" and i + 1 < len(toks) and toks[i + 1][0].islower() \
+                    and toks[i + 1][0] not in C.DEFINITE and toks[i + 1][0] not in C.INDEFINITE:
+                break  # "said by Western diplomats to be alarmed": an infinitive, not "aides to the senator"
             if i and lword in RIGHT_CUT:
                 prev = toks[i - 1][0]
                 if not (lword in lex.postmodifiers and prev.lower() in heads and not prev[:1].isupper()) \

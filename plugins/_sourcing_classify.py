@@ -103,6 +103,8 @@ def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool)
             # "sources close to", "a study published on Tuesday", "economists polled by Reuters"
             prev = words[j - 1]
             lprev = lwords[j - 1]
+            if _is_cap(prev) and lprev in lex.title:
+                continue  # "Chancellor of the Exchequer Nigel Lawson": the title's own "of"
             if not _is_cap(prev) or (j == 1 and sentence_initial) or (lprev in lex.group and _plural(lprev)):
                 return j  # "Republicans in the Senate" too
     return len(words)
@@ -264,8 +266,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     # "the" or a possessive points at someone already identified.
     if _plural(lhead) or (category == "group" and lhead in QUANTIFIERS):
         return verdict(GROUP, category)
-    if definite:
-        return verdict(NAMED, category)
+    if definite or (category == "title" and not determiner and proper_mods):
+        return verdict(NAMED, category)  # "the chairman", "White House chief of staff"
     return verdict(UNNAMED, category)
 
 
