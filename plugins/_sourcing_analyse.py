@@ -242,8 +242,11 @@ class Analyser:
         out = subject or []
         if out and lcue in NOUN_CUES:
             last = out[-1].verdict
-            if last.kind != C.NONE and text[out[-1].end - len(last.head):out[-1].end] != last.head:
+            head = last.head
+            if last.kind != C.NONE and text[out[-1].end - len(head):out[-1].end] != head:
                 out = []  # the phrase does not end at its head: the cue is a noun here
+            elif head.islower() and out[-1].end - out[-1].start == len(head) and not C._plural(head.lower()):
+                out = []  # "shareholder worries", "investor fears": a compound noun
         if kind == OUTLET_CUE:
             return self._outlet(text, sentence, pos, end, cue, out)
         if lcue in QUOTE_CUES:

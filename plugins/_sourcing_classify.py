@@ -155,6 +155,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
         phrase = Phrase(words, False, phrase.modifier)
     core, lcore, post = words[:cut], lwords[:cut], lwords[cut:]
     head, lhead = core[-1], lcore[-1]
+    if _possessive(lhead):
+        return Verdict(NONE)  # "of the company's recently ...": a possessor is not a speaker
     lkey = _lexicon_form(lhead, lex)  # "groups" -> "group", "passenger" -> "passengers"
     if (lhead in INDEFINITE or lhead in DEFINITE) and lhead not in lex.heads:
         return Verdict(NONE)  # "given other claims": a determiner is not a source
