@@ -180,7 +180,7 @@ class Analyzer:
         self.p = patterns()
         self.found: dict[int, Glue] = {}
         self._protected: dict[int, bool] = {}
-        self._protected_parts: set[int] = set()
+        self._camel_words_seen: set[int] = set()
 
     # -- helpers ----------------------------------------------------------------------------------
     def protected(self, s: int, e: int) -> bool:
@@ -472,9 +472,9 @@ class Analyzer:
     def camel_parts(self, i: int, ts: int, te: int) -> None:
         """Unknown case parts of an unknown camel-case word: "RenderBurgerfor", "paperinNaturebyPhilippe"."""
         ws, we = self.word_bounds(i, ts, te)
-        if ws in self._protected_parts:
+        if ws in self._camel_words_seen:
             return
-        self._protected_parts.add(ws)
+        self._camel_words_seen.add(ws)
         word = self.text[ws:we]
         if self.known(word) or self.repeats(word):
             return
@@ -517,18 +517,16 @@ class Analyzer:
         while ls > ws and not (text[ls].isupper() and (text[ls - 1].islower() or text[ls + 1].islower())):
             ls -= 1
         left = text[ls:i]
-        # the right part: a Title-case word, or a CAPS run ("ratesRSS", "feedsPanARMENIAN")
+        # the right part: a Title-case word ("feedsPanARMENIAN" -> "Pan"), or a CAPS word
+        # ("ratesRSS" -> "RSS", "newsNBCToday" -> "NBC": its last capital starts the next word)
         re_ = i + 1
-        if re_ < we and text[re_].isupper():
-            while re_ < we and text[re_].isupper():
-                re_ += 1
-            if re_ < we and text[re_].islower():
-                re_ = i + 1  # "feedsPanARMENIAN": a Title-case part "Pan" follows
-                while re_ < we and text[re_].islower():
-                    re_ += 1
-        else:
+        while re_ < we and text[re_].isupper():
+            re_ += 1
+        if re_ == i + 1:
             while re_ < we and text[re_].islower():
                 re_ += 1
+        elif re_ < we and text[re_].islower():
+            re_ -= 1
         right = text[i:re_]
         if right in CREDIT_PARTS and text.startswith(" by", re_) or right in BOILERPLATE_PARTS:
             if len(left) >= 3:  # "WashingtonEditing by", "policyCopyright"
@@ -567,6 +565,8 @@ class Analyzer:
             return None
         if self.known(left + right):
             return None  # a known name glued to another word: "investorSoftBank"
+        if left == "Follow" and ls == ws and (is_caps(right) or is_title(right) and self.known(right)):
+            return MEDIUM  # a share footer: "FollowNBC Latino on Facebook"
         if len(left) < 3 and left != "By":
             return None
         if right in SENTENCE_STARTERS and right not in STARTERS_BRANDS_USE and len(right) >= 2:
