@@ -88,8 +88,12 @@ def _possessive(word: str) -> bool:
     return word.endswith(("'s", "’s", "s'", "s’"))
 
 
+PLURAL_WORDS = frozenset("""people staff police personnel media crew crews folk men women
+spokesmen spokeswomen spokespeople congressmen fishermen businessmen chairmen those""".split())
+
+
 def _plural(lword: str) -> bool:
-    return lword in QUANTIFIERS or (lword.endswith("s") and not lword.endswith("ss"))
+    return lword in QUANTIFIERS or lword in PLURAL_WORDS or (lword.endswith("s") and not lword.endswith("ss"))
 
 
 def _split_core(words: list, lwords: list, lex: Lexicon, sentence_initial: bool) -> int:
@@ -233,6 +237,11 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     else:
         return Verdict(NONE)
 
+    if not determiner and not definite and head.islower() and not _plural(lhead) \
+            and category in ("unnamed", "spokesperson", "group", "title"):
+        # A singular role noun needs a determiner: "shareholder worries", a headline's
+        # "Judge tells ...", "analyst estimates" are not a speaker.
+        return Verdict(NONE)
     if category == "unnamed":
         if lhead in lex.needs_modifier and not (knowledge or anonymous):
             if not (lhead == "members" and post[:1] == ["of"]):
