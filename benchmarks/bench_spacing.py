@@ -77,7 +77,8 @@ def load_time(runs: int) -> None:
         rows.append([float(x) * 1000 for x in out.split()])
     load_wall, load_cpu, pat_wall, pat_cpu = zip(*rows)
     size = lexicon.DATA.stat().st_size
-    print(f"word list ({lexicon.DATA.name}, {size / 1e6:.1f} MB, {len(lexicon.load().attested):,} words of 5+ letters), "
+    words = len(lexicon.load().attested)
+    print(f"word list ({lexicon.DATA.name}, {size / 1e6:.1f} MB, {words:,} words of 5+ letters), "
           f"fresh interpreter, {runs} runs:")
     print(f"  load: cpu min {min(load_cpu):.1f} ms (median {statistics.median(load_cpu):.1f}), "
           f"wall min {min(load_wall):.1f} ms (median {statistics.median(load_wall):.1f})")

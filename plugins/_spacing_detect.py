@@ -27,9 +27,9 @@ from typing import Iterable, NamedTuple, Optional
 from . import _spacing_lexicon
 from ._spacing_words import (BOILERPLATE_PARTS, COMPOUND_PREFIXES, CREDIT_PARTS, EXCHANGES, EXTENSIONS,
                              GLUE_LEFT_TITLE, IRREGULAR_PAST, LOWER_LEFT_GLUE, MASTHEADS, MONTHS,
-                             NAME_ENDINGS, NAME_PREFIXES, PARTICIPLES, PREFIX_GLUE, SENTENCE_STARTERS, SHORT_PREFIX_GLUE,
-                             SHORT_SUFFIX_GLUE, STARTERS_BRANDS_USE, SUFFIX_GLUE, TECH_CAPS,
-                             TITLE_PREFIX_GLUE, WEEKDAYS)
+                             NAME_ENDINGS, NAME_PREFIXES, PARTICIPLES, PREFIX_GLUE, SENTENCE_STARTERS,
+                             SHORT_PREFIX_GLUE, SHORT_SUFFIX_GLUE, STARTERS_BRANDS_USE, SUFFIX_GLUE,
+                             TECH_CAPS, TITLE_PREFIX_GLUE, WEEKDAYS)
 
 HIGH, MEDIUM, LOW = 2, 1, 0
 SENTENCE, QUOTE, MASTHEAD, CAMEL, WORDS = "sentence", "quote", "masthead", "camel", "words"
@@ -287,7 +287,7 @@ class Analyzer:
         right = text[pe:re_]
         if not right or not left or not word_shape_ok(left) or not word_shape_ok(right.replace("’", "'")):
             return None
-        quoted = any(c in STRAIGHT + "“”" for c in run) or run in ("’", "‘")
+        quoted = any(c in STRAIGHT + "“”‘’" for c in run)
         tier = self.quote_tier(run, left, right) if quoted else self.punct_tier(run, left, right, re_, te)
         if tier is None:
             return None
@@ -342,7 +342,8 @@ class Analyzer:
                 return MEDIUM  # "BMJ.Going" is glue, but short CAPS.Title can be a name
             if len(left) == 2 and not left.islower() and not caps_left:
                 return MEDIUM  # "Mr.Smith", "St.Louis": glue, but not a sentence end
-            if is_title(left) and len(left) <= 4 and len(right) <= 4 and self.repeats(text[re_ - len(right) - len(run) - len(left):re_]):
+            token = text[re_ - len(right) - len(run) - len(left):re_]
+            if is_title(left) and len(left) <= 4 and len(right) <= 4 and self.repeats(token):
                 return None  # a short dotted name that recurs: "One.Tel"
             return HIGH
         if run in (",", ";", ":", ".,"):
@@ -385,7 +386,7 @@ class Analyzer:
             if len(left) >= 3 and left.islower() and right[0].isupper() and self.known(left):
                 return HIGH if is_title(right) or right in ("A", "I") else None
             return None
-        core = run.strip(STRAIGHT + "“”")
+        core = run.strip(STRAIGHT + "“”‘’")
         if ".." in core:
             return None
         if right.islower():

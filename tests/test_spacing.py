@@ -83,6 +83,7 @@ def test_glued_sentence(glued, fixed, code):
     ('"I was there," said Ms Ruiz."The water rose fast," she added.',
      '"I was there," said Ms Ruiz. "The water rose fast," she added.'),
     ('The forecast said "a storm is coming"Residents left.', 'The forecast said "a storm is coming" Residents left.'),
+    ("‘We will win,’ he said.‘It’s over.’", "‘We will win,’ he said. ‘It’s over.’"),
 ])
 def test_glued_quote_space_goes_on_the_right_side(glued, fixed):
     assert [c for c, _ in found(glued)] == ["NL202"]
@@ -191,6 +192,8 @@ def test_no_finding_on_legitimate_mixed_case(template):
     "It said the word(s) were removed, and Maestro(TM) was renamed; f(x) is a function.",
     "The country\"s biggest bank said it\"s ready.",  # a straight quote used as an apostrophe
     "Sen. Joni Ernst (R-Iowa) and Rep. Ro Khanna (D-Calif.) spoke.",
+    "Rock ’n’ roll, O’Brien’s band, D’Angelo and rock’n’roll; it’s the dogs’ day.",
+    "Read more: The report (PDF) is at Gov.UK, not at TL;DR or VW,TOYOTA headlines.",
 ])
 def test_no_finding_on_urls_handles_abbreviations_numbers_and_files(text):
     assert found(text) == []
