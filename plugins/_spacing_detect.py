@@ -311,6 +311,8 @@ class Analyzer:
             return None  # an abbreviation chain: "Ph.D.s", "U.S.A."
         if run == "(":
             # "Moltke(who", "first(and"; but "word(s)", "Maestro(TM)", "f(x)"
+            if text[re_:re_ + 1] == ")":
+                return None  # an optional ending: "twist(ing)", "friend(s)"
             if len(left) >= 3 and left.isalpha() and right.islower() and len(right) >= 2 and self.known(right):
                 return MEDIUM
             return None
@@ -549,8 +551,8 @@ class Analyzer:
                 return HIGH if self.known(right) else MEDIUM
             return None
         if is_caps(right):
-            if right in TECH_CAPS or len(right) < 3 or len(left) < 4:
-                return None
+            if right in TECH_CAPS or len(right) < 3 or len(left) < 4 or left in COMPOUND_PREFIXES:
+                return None  # macOS, microRNA, miniMIXA
             return MEDIUM if self.clean(left) else None
         if len(left) == 3 and left not in PREFIX_GLUE:
             return None  # brand prefixes: airBaltic, bioRxiv, pdfTeX, ecoVoyager

@@ -189,7 +189,8 @@ def test_no_finding_on_legitimate_mixed_case(template):
     "A 3D printer, a 4K TV and 5G phones were on sale at Amazon.com and Booking.com.",
     "The company's CEO, John O'Neill, said: \"We will grow.\" She added: \"It's fine.\"",
     "Prices rose...and then fell. Wait for it... The index closed at 25,000.50 points.",
-    "It said the word(s) were removed, and Maestro(TM) was renamed; f(x) is a function.",
+    "It said the word(s) were removed, and Maestro(TM) was renamed; f(x) is a function; twist(ing) it.",
+    "The award went to SSEYO miniMIXA, and to the microRNA and macOS teams.",
     "The country\"s biggest bank said it\"s ready.",  # a straight quote used as an apostrophe
     "Sen. Joni Ernst (R-Iowa) and Rep. Ro Khanna (D-Calif.) spoke.",
     "Rock ’n’ roll, O’Brien’s band, D’Angelo and rock’n’roll; it’s the dogs’ day.",
