@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 STAMPS = "verified.json"
 DEFAULT_SHARD_SIZE = 100_000
-_HEADER = struct.Struct("<qIIIIII")
+_HEADER = struct.Struct("<qIIIIIIB")
 _SCHEMA = """
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, abspath TEXT NOT NULL, record INTEGER,
@@ -78,12 +78,12 @@ class Entry:
 
 def dump_sketch(s: Sketch) -> bytes:
     return _HEADER.pack(s.key, s.tokens, len(s.grams), len(s.fingerprints), len(s.line_starts),
-                        len(s.line_numbers), len(s.figures)) + s.grams + s.fingerprints + \
+                        len(s.line_numbers), len(s.figures), s.weekdays) + s.grams + s.fingerprints + \
         s.line_starts + s.line_numbers + s.figures
 
 
 def load_sketch(blob: bytes) -> Sketch:
-    key, tokens, *sizes = _HEADER.unpack_from(blob)
+    key, tokens, *sizes, weekdays = _HEADER.unpack_from(blob)
     parts = []
     offset = _HEADER.size
     for size in sizes:
@@ -91,7 +91,7 @@ def load_sketch(blob: bytes) -> Sketch:
         offset += size
     if offset != len(blob):
         raise ValueError("sketch length mismatch")
-    return Sketch(key, tokens, *parts)
+    return Sketch(key, tokens, *parts, weekdays)
 
 
 def _record_crc(path: str, blob: bytes) -> int:

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from ._duplicates_sketch import K, Sketch, u32
 
@@ -71,6 +71,8 @@ class Comparison:
     figures_a: int = 0
     figures_b: int = 0
     figures_shared: int = 0
+    #: Both leads name the day of the news and no day is the same: two news days.
+    other_day: bool = False
 
     @property
     def jaccard(self) -> float:
@@ -88,7 +90,7 @@ class Comparison:
 
     def swapped(self) -> "Comparison":
         return Comparison(self.shared, self.grams_b, self.grams_a, self.figures_b, self.figures_a,
-                          self.figures_shared)
+                          self.figures_shared, self.other_day)
 
 
 def gram_set(sketch: Sketch) -> set[int]:
@@ -102,11 +104,33 @@ def compare(a: Sketch, b: Sketch, set_a: Optional[set[int]] = None,
     set_b = gram_set(b) if set_b is None else set_b
     shared = len(set_a & set_b) if len(set_a) <= len(set_b) else len(set_b & set_a)
     fa, fb = set(u32(a.figures)), set(u32(b.figures))
-    return Comparison(shared, len(set_a), len(set_b), len(fa), len(fb), len(fa & fb))
+    other_day = bool(a.weekdays and b.weekdays and not a.weekdays & b.weekdays)
+    return Comparison(shared, len(set_a), len(set_b), len(fa), len(fb), len(fa & fb), other_day)
 
 
-def classify(c: Comparison, t: Thresholds) -> Optional[str]:
-    """``near``, ``shared`` (a rewrite or partial copy) or None (different stories)."""
+#: Lines with fewer words are headlines, navigation, bylines: not prose (see prose_shared).
+PROSE_WORDS = 8
+
+
+def prose_shared(sketch: Sketch, other: set[int]) -> int:
+    """Shared 5-grams of ``sketch`` that start in a line of at least PROSE_WORDS words: site
+    chrome (menus, share rows, footers the residue rules miss) is made of short lines."""
+    grams = u32(sketch.grams)
+    starts = u32(sketch.line_starts)
+    ends = list(starts[1:]) + [sketch.tokens]
+    count = 0
+    contains = other.__contains__
+    for first, end in zip(starts, ends):
+        if end - first >= PROSE_WORDS:
+            count += sum(map(contains, grams[first:min(end, len(grams))]))
+    return count
+
+
+def classify(c: Comparison, t: Thresholds, prose: Optional[Callable[[], int]] = None) -> Optional[str]:
+    """``near``, ``shared`` (a rewrite or partial copy) or None (different stories).
+
+    ``prose`` gives the shared 5-grams in prose lines of the shorter article (computed only
+    when a pair may be a shared story); without it every shared 5-gram counts."""
     if not c.shared:
         return None
     if c.jaccard >= t.near_jaccard or min(c.containment_a, c.containment_b) >= t.near_containment:
@@ -117,10 +141,15 @@ def classify(c: Comparison, t: Thresholds) -> Optional[str]:
         small, large, contained, figures, figures_small = c.grams_b, c.grams_a, c.containment_b, c.figures_shared, c.figures_b
     if figures_small >= 2 and figures < t.figure_agreement * figures_small:
         return None  # one template filled with other figures: a different story
-    if c.shared >= t.min_shared and contained >= t.shared_containment:
+    main = c.shared >= t.min_shared and contained >= t.shared_containment
+    # An abridged copy of another day's report is a follow-up that repeats background.
+    abridged = (not main and not c.other_day and c.shared >= t.abridged_min_shared
+                and contained >= t.abridged_containment and small <= t.abridged_ratio * large)
+    if main:
         return "shared"
-    if (c.shared >= t.abridged_min_shared and contained >= t.abridged_containment
-            and small <= t.abridged_ratio * large):
+    # The weakest evidence must be prose: menus and footers a site repeats are not a story.
+    # (Not asked of the main tier: wire tables, "Shr 19 cts vs 38 cts", are short lines too.)
+    if abridged and (prose() if prose is not None else c.shared) >= t.abridged_min_shared:
         return "shared"
     return None
 
@@ -324,7 +353,7 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
     for a, b, _ in candidate_pairs(fps, reps, t.max_df, t.candidate_ratio):
         verified += 1
         c = compare(sketches[a], sketches[b], sets[a], sets[b])
-        kind = classify(c, t)
+        kind = classify(c, t, _prose(sketches, sets, a, b))
         if kind == "near":
             uf.union(a, b)
         elif kind == "shared":
@@ -346,6 +375,17 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
                 reports.append(Report(later, "shared", [Relation(earlier, "shared", relation_c)]))
     reports.sort(key=lambda r: (r.article, r.kind))
     return reports
+
+
+def _prose(sketches: Sequence[Sketch], sets: "_GramSets", a: int, b: int) -> Callable[[], int]:
+    return prose_counter(sketches[a], sketches[b], sets[a], sets[b])
+
+
+def prose_counter(a: Sketch, b: Sketch, set_a: set[int], set_b: set[int]) -> Callable[[], int]:
+    """A function counting the shared 5-grams in prose lines of the shorter of a and b."""
+    def count() -> int:
+        return prose_shared(a, set_b) if len(set_a) <= len(set_b) else prose_shared(b, set_a)
+    return count
 
 
 def _cluster_reports(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thresholds,

@@ -29,7 +29,7 @@ from hashlib import blake2b
 from typing import Callable, NamedTuple, Optional
 
 #: Stored in the on-disk index; bump it whenever the sketch of a text changes.
-SKETCH_VERSION = 1
+SKETCH_VERSION = 2
 #: Words per shingle and the winnowing window: every shared run of K + W - 1 = 12
 #: words yields at least one shared fingerprint.
 K = 5
@@ -73,6 +73,8 @@ class Sketch(NamedTuple):
     line_numbers: bytes
     #: Sorted unique hashes of the figures (numbers) the text writes.
     figures: bytes
+    #: Bit d set when weekday d (Monday = 0) is named in the first LEAD_WORDS words: the news day.
+    weekdays: int = 0
 
 
 def u32(data: bytes) -> array:
@@ -218,6 +220,19 @@ def figures_of(tokens: list[bytes]) -> array:
     return array("I", sorted(set(map(zlib.crc32, filter(bytes.isdigit, tokens)))))
 
 
+#: The lead (where a news report names its day: "said on Friday") is this many words long.
+LEAD_WORDS = 100
+_WEEKDAYS = {name.encode(): 1 << day for day, name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+
+
+def weekdays_of(tokens: list[bytes]) -> int:
+    mask = 0
+    for bit in filter(None, map(_WEEKDAYS.get, tokens[:LEAD_WORDS])):
+        mask |= bit
+    return mask
+
+
 def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
     """The sketch of an article's text."""
     tokens, starts, numbers = normalise(text, drop_residue)
@@ -225,4 +240,4 @@ def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
     key = int.from_bytes(blake2b(pack_u32(ids), digest_size=8).digest(), "little", signed=True)
     grams = gram_hashes(ids)
     return Sketch(key, len(tokens), pack_u32(grams), pack_u32(winnow(grams)),
-                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(tokens)))
+                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(tokens)), weekdays_of(tokens))

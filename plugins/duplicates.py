@@ -148,7 +148,7 @@ def same_article(ref: ArticleRef, path: str, abspath: str, record: Optional[int]
 
 def match_index(index, ref: ArticleRef, sketch, t) -> Iterable[tuple[str, ArticleRef, Any, Any]]:
     """(kind, indexed article, its sketch, relation) for each indexed article ``sketch`` repeats."""
-    from ._duplicates_pairs import Comparison, Relation, classify, compare, gram_set
+    from ._duplicates_pairs import Comparison, Relation, classify, compare, gram_set, prose_counter
 
     mine = gram_set(sketch)
     near: list[tuple[ArticleRef, Any, Any]] = []
@@ -160,8 +160,9 @@ def match_index(index, ref: ArticleRef, sketch, t) -> Iterable[tuple[str, Articl
         if entry.sketch.key == sketch.key:
             near.append((other, entry.sketch, Relation(-1, "exact", Comparison(len(mine), len(mine), len(mine)))))
             continue
-        c = compare(entry.sketch, sketch, None, mine)
-        kind = classify(c, t)
+        theirs = gram_set(entry.sketch)
+        c = compare(entry.sketch, sketch, theirs, mine)
+        kind = classify(c, t, prose_counter(entry.sketch, sketch, theirs, mine))
         if kind == "near":
             near.append((other, entry.sketch, Relation(-1, "near", c)))
         elif kind == "shared":
@@ -314,7 +315,8 @@ class SharedStory(_DuplicateRule):
     least `min-shared` (20) 5-grams are in the other, or when a much shorter
     article (at most `abridged-ratio`, half, the other's length) takes at least
     `abridged-containment` (25%) and `abridged-min-shared` (100) 5-grams from
-    it. The message gives the figures and the shared passages as line ranges in
+    it, in prose lines, and the two leads do not name different weekdays (that
+    is a follow-up of another news day). The message gives the figures and the shared passages as line ranges in
     both articles; `related` points at each passage in the other. Pairs are
     never chained. Two texts of one template with other figures (weekly
     reserves, money supply) are different stories and are not reported.

@@ -181,6 +181,27 @@ def test_one_template_with_other_figures_is_not_a_shared_story():
     assert lint_corpus({"march.txt": JOBS_MARCH, "april.txt": JOBS_APRIL}, make_rules()) == []
 
 
+def test_an_abridged_copy_of_another_news_day_is_a_follow_up():
+    # The seed rewrite, with its news day moved: a follow-up repeating background, not a rewrite.
+    moved = SEED2.replace("Friday", "Monday").replace("Thursday", "Sunday")
+    assert sk.sketch_text(moved).weekdays and not sk.sketch_text(moved).weekdays & sk.sketch_text(SEED3).weekdays
+    assert lint_corpus({"002.txt": moved, "003.txt": SEED3}, make_rules()) == []
+
+
+def test_abridged_copies_must_share_prose_not_site_chrome():
+    chrome = "\n".join(f"{a} {b} {c}" for a, b, c in zip(
+        ["Home", "World", "Sport", "Money", "Travel", "Homes", "Jobs", "Cars", "Puzzles", "Weather"] * 4,
+        ["Latest", "Videos", "Pictures", "Live", "Tables", "Results", "Fixtures", "Blogs"] * 5,
+        ["Index", "Archive", "Guide", "Desk", "Extra"] * 8))
+    own = "\n".join(l for l in SEED3.split("\n") if len(l.split()) > 20)[:900]
+    long, short = sk.sketch_text(SEED0 + "\n" + chrome, False), sk.sketch_text(chrome + "\n" + own, False)
+    c = pairs.compare(long, short)
+    t = pairs.Thresholds()
+    assert c.shared >= t.abridged_min_shared and c.containment_b >= t.abridged_containment
+    assert pairs.classify(c, t) == "shared"  # on the counts alone
+    assert pairs.classify(c, t, pairs.prose_counter(long, short, pairs.gram_set(long), pairs.gram_set(short))) is None
+
+
 def test_exact_and_near_copies_form_one_cluster():
     lines = SEED0.split("\n")
     near = "\n".join(lines[:-1])
