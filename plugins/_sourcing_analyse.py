@@ -163,13 +163,13 @@ class Analyser:
         # is a pure function of the phrase, so its verdicts are remembered.
         self._verdicts: dict = {}
 
-    def classify(self, phrase: C.Phrase, lex: Lexicon) -> C.Verdict:
-        key = (tuple(phrase.words), phrase.sentence_initial, phrase.modifier)
+    def _verdict(self, words: list, initial: bool, modifier: str) -> C.Verdict:
+        key = (tuple(words), initial, modifier)
         verdict = self._verdicts.get(key)
         if verdict is None:
             if len(self._verdicts) >= VERDICT_CACHE:
                 self._verdicts.clear()
-            verdict = self._verdicts[key] = self.classifier(phrase, lex)
+            verdict = self._verdicts[key] = self.classifier(C.Phrase(words, initial, modifier), self.lex)
         return verdict
 
     # -- the article ---------------------------------------------------------
@@ -553,9 +553,11 @@ class Analyser:
 
     def _phrases(self, text, toks, sentence, kind, cue, modifier) -> list:
         """Split a window on "and" between conjuncts and classify each conjunct."""
+        if not toks:
+            return []
         groups = []
         current: list = []
-        for i, tok in enumerate(toks if any(t[0] in CONJUNCTIONS for t in toks) else ()):
+        for i, tok in enumerate(() if CONJUNCTIONS.isdisjoint([t[0] for t in toks]) else toks):
             if tok[0].lower() in ("and", "or", "&") and current:
                 nxt = toks[i + 1][0] if i + 1 < len(toks) else ""
                 prev = current[-1][0]
@@ -582,8 +584,7 @@ class Analyser:
             if not words:
                 continue
             initial = self._opens_clause(text, sentence[0], group[0][1])
-            phrase = C.Phrase(words, initial, modifier if group is groups[-1] else "")
-            verdict = self.classify(phrase, self.lex)
+            verdict = self._verdict(words, initial, modifier if group is groups[-1] else "")
             if left and verdict.kind == C.NONE and out:
                 break
             if left and out and out[-1].verdict.category == "name" and words[0].islower() \
