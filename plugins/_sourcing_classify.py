@@ -45,7 +45,7 @@ well-informed knowledgeable trusted authoritative good usual other various multi
 several numerous separate second third fourth fifth first different additional""".split())
 #: Endings of plural nouns for people ("rescuers", "paramedics", "residents"), for group words
 #: missing from the lexicon. Only lowercase words: capitalised ones are surnames (Sanders).
-PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ives", "ics", "ens", "men", "folk")
+PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ives", "ens", "men", "folk")
 IRREGULAR_PARTICIPLES = frozenset("""seen shown written given held made known sent drawn taken
 obtained read heard""".split())
 PREPOSITIONS = frozenset("""and or of the by as between with about against among into over under
