@@ -48,6 +48,7 @@ several numerous separate second third fourth fifth first different additional""
 PEOPLE_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "ees", "ives", "ens", "men", "folk")
 IRREGULAR_PARTICIPLES = frozenset("""seen shown written given held made known sent drawn taken
 obtained read heard""".split())
+STATE_MEDIA = frozenset("state state-run state-owned state-controlled official government government-run".split())
 PREPOSITIONS = frozenset("""and or of the by as between with about against among into over under
 toward towards through across behind beyond near without within after before during since until
 per via including versus vs like from for to at in on than""".split())
@@ -256,8 +257,8 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     if category in ("document", "media", "journalist"):
         # Named with a name ("a Reuters/Ipsos poll", "a BBC journalist") or when definite
         # (the report introduced earlier); else nobody can check it.
-        if proper_mods or proper_post or definite:
-            return verdict(NAMED, category)
+        if proper_mods or proper_post or definite or (category == "media" and not STATE_MEDIA.isdisjoint(lcore)):
+            return verdict(NAMED, category)  # "state media said": the government's own outlets
         if category == "journalist":
             return verdict(GROUP if _plural(lhead) else UNNAMED, category)
         return verdict(DOCUMENT, category)

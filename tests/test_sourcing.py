@@ -126,6 +126,15 @@ UNNAMED_CASES = [
     ("The talks collapsed late on Friday, said current and former U.S. officials, diplomats and lawmakers.", "current and former U.S. officials"),
     ("Critics say the plan does little for renters.", "Critics"),
     ("The company is weighing a sale of the unit, Bloomberg reported, citing unnamed sources.", "unnamed sources"),
+    ("The incident was first reported by local news outlets.", "local news outlets"),
+    ("Trump to name a new envoy to Moscow: sources", "sources"),
+    ("Several people who have seen the draft said it runs to 300 pages.", "Several people"),
+    ("Leading Democrats in the House, citing the cost, on Friday called for a new vote.", "Leading Democrats in the House"),
+    ("Economists polled by Reuters expect the bank to hold rates.", "Economists polled by Reuters"),
+    ("According to a draft seen by the paper, the summit will call for restraint.", "a draft"),
+    ("Some U.S. officials feel the sanctions have failed.", "Some U.S. officials"),
+    ("Paramedics said two people were taken to hospital.", "Paramedics"),
+    ("One passenger told the radio station that the train had stopped twice.", "One passenger"),
 ]
 
 
@@ -168,6 +177,15 @@ NOT_UNNAMED_CASES = [
     # cue words inside quoted speech
     '"Sources say a lot of things, officials said so too," Mr. Jones told the committee.',
     "The Bank of England said it had revised its estimate back to its initial forecast of 550 mln stg.",
+    "Chancellor of the Exchequer Nigel Lawson criticised the coverage.",
+    "Chinese state media said the ship had docked in Shanghai.",
+    "The market doubled, according to a recent report by analysts Screen Digest.",
+    "The award has not been confirmed by a court.",
+    "Obama, back on the campaign trail on Thursday, called on voters to reject division.",
+    '"Not a single year of gain," says veteran industry analyst Ken Doctor.',
+    "BBC News spoke to analysts about shareholder worries over the bid.",
+    "What economics tells us is that the trap is hard to escape.",
+    "Lord Condon, head of the anti-corruption unit, who made the call, said the penalty was too low.",
 ]
 
 
