@@ -44,6 +44,7 @@ NOUN_CUES = frozenset("""forecast forecasts claims notes tweets thought fear fea
 hope hopes doubt doubts suspect suspects feel see sees estimated cite think alleged reported
 stated project projects estimate estimates""".split())
 NOT_AFTER_CUE = frozenset({"tank", "tanks"})
+BASE_FORMS = frozenset("forecast project estimate fear hope doubt worry suspect feel see think cite".split())
 #: A parenthetical between commas that describes the subject: "X, who ..., said".
 PAREN_OPENERS = frozenset("""who whose which a an the one also himself herself themselves
 speaking citing like both each in at along together among his her their its another including
@@ -247,6 +248,11 @@ class Analyser:
                 out = []  # the phrase does not end at its head: the cue is a noun here
             elif head.islower() and out[-1].end - out[-1].start == len(head) and not C._plural(head.lower()):
                 out = []  # "shareholder worries", "investor fears": a compound noun
+            elif lcue in BASE_FORMS and not C._plural(head.lower()) and head.lower() not in ("i", "we", "you"):
+                out = []  # "a five state pilot project": a base-form verb needs a plural subject
+            elif lcue.endswith("s") and lcue in NOUN_CUES and C._plural(head.lower()) \
+                    and head.lower() not in ("some", "many", "most", "others"):
+                out = []  # "to exceed analysts estimates": an -s verb needs a singular subject
         if kind == OUTLET_CUE:
             return self._outlet(text, sentence, pos, end, cue, out)
         if lcue in QUOTE_CUES:
@@ -410,6 +416,9 @@ class Analyser:
             lword = word.lower()
             if word in BOUNDARY_PUNCT or word == "-" or word == "--" or lword in CLAUSE_WORDS:
                 break
+            if lword == "to" and out and out[-1][0].islower() and out[-1][0] not in C.DEFINITE \
+                    and out[-1][0] not in C.INDEFINITE and out[-1][0].lower() not in self.lex.heads:
+                break  # "expects its earnings to exceed analysts ...": an infinitive ends the phrase
             if out and lword in TIME_WORDS:
                 break
             if lword in SUBJECT_PRONOUNS:

@@ -238,7 +238,7 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     else:
         return Verdict(NONE)
 
-    if not determiner and not definite and head.islower() and not _plural(lhead) \
+    if not determiner and not definite and (head.islower() or len(core) == 1) and not _plural(lhead) \
             and category in ("unnamed", "spokesperson", "group", "title"):
         # A singular role noun needs a determiner: "shareholder worries", a headline's
         # "Judge tells ...", "analyst estimates" are not a speaker.
