@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 STAMPS = "verified.json"
 DEFAULT_SHARD_SIZE = 100_000
-_HEADER = struct.Struct("<qIIIIIIB")
+_HEADER = struct.Struct("<qIIIIIIIB")
 _SCHEMA = """
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, abspath TEXT NOT NULL, record INTEGER,
@@ -78,8 +78,8 @@ class Entry:
 
 def dump_sketch(s: Sketch) -> bytes:
     return _HEADER.pack(s.key, s.tokens, len(s.grams), len(s.fingerprints), len(s.line_starts),
-                        len(s.line_numbers), len(s.figures), s.weekdays) + s.grams + s.fingerprints + \
-        s.line_starts + s.line_numbers + s.figures
+                        len(s.line_numbers), len(s.figures), len(s.figure_tokens), s.weekdays) + \
+        s.grams + s.fingerprints + s.line_starts + s.line_numbers + s.figures + s.figure_tokens
 
 
 def load_sketch(blob: bytes) -> Sketch:

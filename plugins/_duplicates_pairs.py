@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence
 
 from ._duplicates_sketch import K, Sketch, u32
 
@@ -108,29 +108,52 @@ def compare(a: Sketch, b: Sketch, set_a: Optional[set[int]] = None,
     return Comparison(shared, len(set_a), len(set_b), len(fa), len(fb), len(fa & fb), other_day)
 
 
-#: Lines with fewer words are headlines, navigation, bylines: not prose (see prose_shared).
+#: Lines with fewer words are headlines, navigation, bylines: not prose (see Detail).
 PROSE_WORDS = 8
 
 
-def prose_shared(sketch: Sketch, other: set[int]) -> int:
-    """Shared 5-grams of ``sketch`` that start in a line of at least PROSE_WORDS words: site
-    chrome (menus, share rows, footers the residue rules miss) is made of short lines."""
+class Detail(NamedTuple):
+    """What a possible shared story is made of, counted in the shorter article."""
+
+    #: Shared 5-grams that start in a line of at least PROSE_WORDS words: site chrome (menus,
+    #: share rows, footers the residue rules miss) is made of short lines.
+    prose_shared: int
+    #: 5-grams that contain a figure, and how many of them are shared ...
+    figure_grams: int
+    figure_shared: int
+    #: ... and the same for the 5-grams without a figure.
+    text_grams: int
+    text_shared: int
+
+    def other_figures(self, agreement: float) -> bool:
+        """The words match and the figures do not: one template with other figures."""
+        if self.figure_grams < 10 or not self.text_grams:
+            return False
+        return self.figure_shared / self.figure_grams <= agreement * self.text_shared / self.text_grams
+
+
+def detail(sketch: Sketch, other: set[int]) -> Detail:
     grams = u32(sketch.grams)
+    n = len(grams)
+    contains = other.__contains__
+    shared = list(map(contains, grams))
     starts = u32(sketch.line_starts)
     ends = list(starts[1:]) + [sketch.tokens]
-    count = 0
-    contains = other.__contains__
-    for first, end in zip(starts, ends):
-        if end - first >= PROSE_WORDS:
-            count += sum(map(contains, grams[first:min(end, len(grams))]))
-    return count
+    prose = sum(sum(shared[first:min(end, n)]) for first, end in zip(starts, ends)
+                if end - first >= PROSE_WORDS)
+    touched = set()
+    for p in u32(sketch.figure_tokens):
+        touched.update(range(max(0, p - K + 1), min(p + 1, n)))
+    figure_shared = sum(shared[i] for i in touched)
+    total_shared = sum(shared)
+    return Detail(prose, len(touched), figure_shared, n - len(touched), total_shared - figure_shared)
 
 
-def classify(c: Comparison, t: Thresholds, prose: Optional[Callable[[], int]] = None) -> Optional[str]:
+def classify(c: Comparison, t: Thresholds, details: Optional[Callable[[], Detail]] = None) -> Optional[str]:
     """``near``, ``shared`` (a rewrite or partial copy) or None (different stories).
 
-    ``prose`` gives the shared 5-grams in prose lines of the shorter article (computed only
-    when a pair may be a shared story); without it every shared 5-gram counts."""
+    ``details`` gives the :class:`Detail` of the shorter article (computed only when a
+    pair may be a shared story); without it those checks are skipped."""
     if not c.shared:
         return None
     if c.jaccard >= t.near_jaccard or min(c.containment_a, c.containment_b) >= t.near_containment:
@@ -145,13 +168,18 @@ def classify(c: Comparison, t: Thresholds, prose: Optional[Callable[[], int]] = 
     # An abridged copy of another day's report is a follow-up that repeats background.
     abridged = (not main and not c.other_day and c.shared >= t.abridged_min_shared
                 and contained >= t.abridged_containment and small <= t.abridged_ratio * large)
-    if main:
+    if not (main or abridged):
+        return None
+    if details is None:
         return "shared"
+    d = details()
+    if main and figures < figures_small and d.other_figures(t.figure_agreement):
+        return None  # a template: some figures differ, and where figures stand the texts part
     # The weakest evidence must be prose: menus and footers a site repeats are not a story.
     # (Not asked of the main tier: wire tables, "Shr 19 cts vs 38 cts", are short lines too.)
-    if abridged and (prose() if prose is not None else c.shared) >= t.abridged_min_shared:
-        return "shared"
-    return None
+    if abridged and d.prose_shared < t.abridged_min_shared:
+        return None
+    return "shared"
 
 
 # -- candidates ---------------------------------------------------------------------------
@@ -353,7 +381,7 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
     for a, b, _ in candidate_pairs(fps, reps, t.max_df, t.candidate_ratio):
         verified += 1
         c = compare(sketches[a], sketches[b], sets[a], sets[b])
-        kind = classify(c, t, _prose(sketches, sets, a, b))
+        kind = classify(c, t, _details(sketches, sets, a, b))
         if kind == "near":
             uf.union(a, b)
         elif kind == "shared":
@@ -377,15 +405,15 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
     return reports
 
 
-def _prose(sketches: Sequence[Sketch], sets: "_GramSets", a: int, b: int) -> Callable[[], int]:
-    return prose_counter(sketches[a], sketches[b], sets[a], sets[b])
+def _details(sketches: Sequence[Sketch], sets: "_GramSets", a: int, b: int) -> Callable[[], Detail]:
+    return details_of(sketches[a], sketches[b], sets[a], sets[b])
 
 
-def prose_counter(a: Sketch, b: Sketch, set_a: set[int], set_b: set[int]) -> Callable[[], int]:
-    """A function counting the shared 5-grams in prose lines of the shorter of a and b."""
-    def count() -> int:
-        return prose_shared(a, set_b) if len(set_a) <= len(set_b) else prose_shared(b, set_a)
-    return count
+def details_of(a: Sketch, b: Sketch, set_a: set[int], set_b: set[int]) -> Callable[[], Detail]:
+    """A function giving the :class:`Detail` of the shorter of a and b against the other."""
+    def compute() -> Detail:
+        return detail(a, set_b) if len(set_a) <= len(set_b) else detail(b, set_a)
+    return compute
 
 
 def _cluster_reports(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thresholds,

@@ -26,6 +26,7 @@ import zlib
 from array import array
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import compress
 from typing import Callable, NamedTuple, Optional
 
 #: Stored in the on-disk index; bump it whenever the sketch of a text changes.
@@ -73,6 +74,8 @@ class Sketch(NamedTuple):
     line_numbers: bytes
     #: Sorted unique hashes of the figures (numbers) the text writes.
     figures: bytes
+    #: Positions of those all-digit tokens.
+    figure_tokens: bytes
     #: Bit d set when weekday d (Monday = 0) is named in the first LEAD_WORDS words: the news day.
     weekdays: int = 0
 
@@ -240,4 +243,6 @@ def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
     key = int.from_bytes(blake2b(pack_u32(ids), digest_size=8).digest(), "little", signed=True)
     grams = gram_hashes(ids)
     return Sketch(key, len(tokens), pack_u32(grams), pack_u32(winnow(grams)),
-                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(tokens)), weekdays_of(tokens))
+                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(tokens)),
+                  pack_u32(array("I", compress(range(len(tokens)), map(bytes.isdigit, tokens)))),
+                  weekdays_of(tokens))

@@ -148,7 +148,7 @@ def same_article(ref: ArticleRef, path: str, abspath: str, record: Optional[int]
 
 def match_index(index, ref: ArticleRef, sketch, t) -> Iterable[tuple[str, ArticleRef, Any, Any]]:
     """(kind, indexed article, its sketch, relation) for each indexed article ``sketch`` repeats."""
-    from ._duplicates_pairs import Comparison, Relation, classify, compare, gram_set, prose_counter
+    from ._duplicates_pairs import Comparison, Relation, classify, compare, gram_set, details_of
 
     mine = gram_set(sketch)
     near: list[tuple[ArticleRef, Any, Any]] = []
@@ -162,7 +162,7 @@ def match_index(index, ref: ArticleRef, sketch, t) -> Iterable[tuple[str, Articl
             continue
         theirs = gram_set(entry.sketch)
         c = compare(entry.sketch, sketch, theirs, mine)
-        kind = classify(c, t, prose_counter(entry.sketch, sketch, theirs, mine))
+        kind = classify(c, t, details_of(entry.sketch, sketch, theirs, mine))
         if kind == "near":
             near.append((other, entry.sketch, Relation(-1, "near", c)))
         elif kind == "shared":

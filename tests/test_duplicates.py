@@ -199,7 +199,30 @@ def test_abridged_copies_must_share_prose_not_site_chrome():
     t = pairs.Thresholds()
     assert c.shared >= t.abridged_min_shared and c.containment_b >= t.abridged_containment
     assert pairs.classify(c, t) == "shared"  # on the counts alone
-    assert pairs.classify(c, t, pairs.prose_counter(long, short, pairs.gram_set(long), pairs.gram_set(short))) is None
+    assert pairs.classify(c, t, pairs.details_of(long, short, pairs.gram_set(long), pairs.gram_set(short))) is None
+
+
+RATES_WEEK1 = ("The federal home loan agency adjusted the rates on its short-term discount notes as "
+               "follows, the agency said in a statement issued in Washington on the usual day. Notes of "
+               "30 days now yield 5.95 pct against 6.00 pct before, notes of 60 days yield 6.00 pct "
+               "against 6.10 pct, and notes of 90 days yield 6.05 pct against 6.15 pct, it said.\n")
+RATES_WEEK2 = ("The federal home loan agency adjusted the rates on its short-term discount notes as "
+               "follows, the agency said in a statement issued in Washington on the usual day. Notes of "
+               "30 days now yield 5.90 pct against 5.95 pct before, notes of 60 days yield 5.95 pct "
+               "against 6.00 pct, and notes of 90 days yield 6.00 pct against 6.05 pct, it said.\n")
+
+
+def test_a_rate_table_with_shifted_figures_is_a_template_not_a_copy():
+    a, b = sk.sketch_text(RATES_WEEK1), sk.sketch_text(RATES_WEEK2)
+    c = pairs.compare(a, b)
+    t = pairs.Thresholds()
+    assert c.figures_shared >= t.figure_agreement * c.figures_a  # most figure values recur ...
+    assert pairs.classify(c, t) == "shared"                      # ... so the counts alone say copy
+    assert pairs.classify(c, t, pairs.details_of(a, b, pairs.gram_set(a), pairs.gram_set(b))) is None
+    assert lint_corpus({"w1.txt": RATES_WEEK1, "w2.txt": RATES_WEEK2}, make_rules()) == []
+    # The same report re-sent with the same figures is still a copy.
+    resent = RATES_WEEK1.replace("the agency said", "it said")
+    assert [f.code for f in lint_corpus({"w1.txt": RATES_WEEK1, "w1b.txt": resent}, make_rules())] == ["NL402"]
 
 
 def test_exact_and_near_copies_form_one_cluster():
