@@ -30,7 +30,7 @@ from itertools import compress
 from typing import Callable, NamedTuple, Optional
 
 #: Stored in the on-disk index; bump it whenever the sketch of a text changes.
-SKETCH_VERSION = 2
+SKETCH_VERSION = 3
 #: Words per shingle and the winnowing window: every shared run of K + W - 1 = 12
 #: words yields at least one shared fingerprint.
 K = 5
