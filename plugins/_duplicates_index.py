@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-from ._duplicates_sketch import SKETCH_VERSION, Sketch, pack_u32, u32
+from ._duplicates_sketch import SKETCH_VERSION, Sketch, u32
 
 FORMAT = "newslint-duplicates-index"
 FORMAT_VERSION = 1

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Optional, Sequence
 
-from newslint import Article, ArticleRef, Command, Finding, Location, Rule, UsageError, hookimpl
+from newslint import Article, ArticleRef, Command, Finding, Rule, UsageError, hookimpl
 
 TABLE = "duplicates"
 

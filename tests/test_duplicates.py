@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import pickle
 import random
-import shutil
 import sqlite3
 import zlib
 from pathlib import Path
