@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Optional, Sequence
 
 from newslint import Article, ArticleRef, Command, Finding, Rule, UsageError, hookimpl
@@ -26,6 +24,9 @@ TABLE = "duplicates"
 
 def parse_date(value: Any) -> Optional[float]:
     """A timestamp from an ISO 8601 or RFC 2822 date, a year or epoch seconds; None when unreadable."""
+    from datetime import datetime, timezone  # only when dates are compared: start-up stays cheap
+    from email.utils import parsedate_to_datetime
+
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
