@@ -137,14 +137,25 @@ SCRIPT_LINE_RE = re.compile(
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-#: Characters without which an article holds no markup and no script (a cheap test before the patterns).
-_MARKUP_GATE = re.compile(r"[<&{}\[;=%$]")
+#: Markup and script need one of a few characters or words: C-level ``in`` tests decide most
+#: articles (one pattern with all of them would scan the text character by character).
+_TAG_START = re.compile(r"<[a-z/!]")
+_ENTITY = re.compile(r"&#?[a-zA-Z0-9]{2,10};")
+_LINE_END_SEMICOLON = re.compile(r";[ \t]*$", re.M)
+
+
+def _has_markup(text: str) -> bool:
+    # Single characters first: ``in`` finds them with memchr.
+    return (("<" in text and _TAG_START.search(text) is not None)
+            or ("&" in text and _ENTITY.search(text) is not None)
+            or ("{" in text or "}" in text)
+            or (";" in text and _LINE_END_SEMICOLON.search(text) is not None)
+            or "[object" in text or "%%" in text or "undefined" in text or "NaN" in text or "null" in text)
 
 
 def markup_verdicts(index: int, text: str) -> list[Verdict]:
     """NL105 verdicts for one line; HTML comments (newslint's own directives among them) are not residue."""
-    if _MARKUP_GATE.search(text) is None and "undefined" not in text and "NaN" not in text \
-            and "null" not in text:
+    if not _has_markup(text):
         return []
     if SCRIPT_LINE_RE.match(text) and not _COMMENT_RE.fullmatch(text.strip()):
         return [Verdict(MARKUP, index, "script, style or template text left by the scraper",
@@ -196,44 +207,77 @@ class _Line:
         self.body = False
         self.directive = False
 
+    @classmethod
+    def of(cls, index: int, text: str, c: str, words: int, entry: Optional[Entry], body: bool,
+           kind: int) -> "_Line":
+        row = cls(index, text)
+        row.clean, row.body = c, body
+        if words:
+            row.words = words
+        row.directive, row.allowed = kind == 1, kind == 2
+        if entry is not None:
+            if entry.position == "edge":
+                row.edge = entry  # decided once the body's extent is known
+            else:
+                row.entry = entry
+        return row
+
 
 def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool = True) -> Analysis:
     """Every residue verdict for an article's lines (``Line`` objects, in order); ``text``: the article's text."""
     result = Analysis()
     if text is None:
         text = "\n".join(line.text for line in lines)
-    rows: list[_Line] = []
     allow = catalogue.allow or catalogue.allow_patterns
     scan = catalogue.scan(text)
     match_line = catalogue.match_line
     directives = "<!--" in text
-    headings = False
     caps = False
-    for line in lines:
+    matched = False
+    similar = False  # two neighbouring lines that start alike: a repeat or a caption copy, maybe
+    previous, previous_length = "", 0
+    seen_body = False
+    # The first pass keeps plain tuples: most articles end right after it.
+    data: list[tuple] = []  # (index, text, clean, words, entry, body, kind: 0 line, 1 directive, 2 allowed)
+    append = data.append
+    for index, line in enumerate(lines):
         line_text = line.text
         if not line_text or line_text.isspace():
             continue
-        row = _Line(line.number - 1, line_text)
-        rows.append(row)
+        length = len(line_text)
+        if length >= previous_length - 4 and line_text[:12].lower() == previous:
+            similar = True
+        previous, previous_length = line_text[:12].lower(), length
         if directives and _DIRECTIVE.match(line_text):
-            row.directive = True
+            append((index, line_text, "", 0, None, False, 1))
             continue
         if allow and catalogue.allowed(line_text):
-            row.allowed = True
+            append((index, line_text, "", 0, None, False, 2))
             continue
-        c = row.clean = clean(line_text)
-        row.words = c.count(" ") + 1
+        c = clean(line_text)
+        words = c.count(" ") + 1
         entry = match_line(line_text, c, scan)
         if entry is None:
-            row.body = is_body_like(line_text, row.words)
-            if row.words >= 8 and line_text.isupper():
-                caps = True
-        elif entry.position == "edge":
-            row.edge = entry  # decided once the body's extent is known
-            headings = headings or entry.list_heading
+            if words >= 6:
+                body = words >= 25 or line_text.rstrip()[-1:] in END_PUNCT
+                if body:
+                    seen_body = True
+                elif seen_body and words >= 8 and line_text.isupper():
+                    caps = True  # a promo headline needs body around it: a headline before the body is not one
+            else:
+                body = False
+            append((index, line_text, c, words, None, body, 0))
         else:
-            row.entry = entry
-            headings = headings or entry.list_heading
+            matched = True
+            append((index, line_text, c, words, entry, False, 0))
+    inline = catalogue.may_have_inline(text, scan.low)
+    markup = _has_markup(text)
+    if not (matched or caps or similar or inline or markup):
+        result.timeouts = catalogue.take_timeouts()
+        return result  # most articles: nothing matched, nothing to look at in context
+    rows = [_Line.of(*item) for item in data]
+    headings = any(r.entry is not None and r.entry.list_heading or r.edge is not None and r.edge.list_heading
+                   for r in rows)
     claimed: dict[int, str] = {}  # row position -> code of its whole-line verdict
 
     # Context captions decide body lines too: a caption above a credit is not the body's first paragraph.
@@ -251,8 +295,6 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
                            entry.fix == "delete-line", entry=entry))
         claimed[k] = entry.code
     _repeats(rows, catalogue, result, claimed)
-    inline = catalogue.may_have_inline(text)
-    markup = _MARKUP_GATE.search(text) is not None or "undefined" in text or "NaN" in text
     if inline or markup:
         for k, row in enumerate(rows):
             if row.allowed or row.directive:
@@ -325,7 +367,8 @@ def _repeats(rows: list[_Line], catalogue: Catalogue, result: Analysis, claimed:
     """
     for k in range(1, len(rows)):
         row, previous = rows[k], rows[k - 1]
-        if row.words < 2 or len(row.text) < len(previous.text) - 4 or row.text[:3] != previous.text[:3]:
+        if row.words < 2 or len(row.text) < len(previous.text) - 4 or \
+                row.text[:12].lower() != previous.text[:12].lower():
             continue  # the common case, decided cheaply (copies start alike and are not shorter)
         if row.allowed or row.directive or previous.directive or claimed.get(k) == LINE:
             continue

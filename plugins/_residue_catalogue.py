@@ -62,8 +62,10 @@ ENTRY_KEYS = {"name", "code", "message", "kind", "phrases", "pattern", "patterns
 POSITIONS = ("any", "edge")
 #: Lines longer than this are never whole-line residue (the catalogue's longest notices fit).
 MAX_LINE = 700
+#: Lines matched with one pattern of every alternative before the keyed index is built.
+COLD_LINES = 300
 #: ``line-end`` patterns look at this many trailing characters only.
-TAIL_WINDOW = 200
+TAIL_WINDOW = 120
 
 # -- clean form of a line --------------------------------------------------------
 
@@ -71,8 +73,10 @@ _QUOTES = (("\u2018", "'"), ("\u2019", "'"), ("\u201b", "'"), ("\u2032", "'"), (
            ("\u201d", '"'), ("\u201e", '"'), ("\u00a0", " "), ("\u2009", " "), ("\u202f", " "),
            ("\u200b", ""), ("\ufeff", ""), ("\u2013", "-"), ("\u2014", "-"))
 _DIGITS = str.maketrans("123456789", "000000000")
+_HAS_DIGIT = re.compile(r"\d").search
 #: A line ending like a sentence is never tried against line-end (credit) patterns.
 SENTENCE_END = frozenset(".?!\"'")
+_SENTENCE_END_RAW = frozenset(".?!\"'\u2019\u201d") | {""}
 _SPACES = re.compile(r"\s+")
 _LEAD = " \t•·*▪►▶■□●○◆◇>»›|-"
 _TRAIL = " \t:.!|»›>→…-"
@@ -279,10 +283,11 @@ def probe(compiled, entry: Entry, timeout: float) -> None:
 
 @dataclass
 class Scan:
-    """Per-article pre-checks (see ``Catalogue.scan``)."""
+    """Per-article pre-checks (see ``Catalogue.scan``): the anchors and triggers the article holds."""
 
-    contains: bool
+    anchors: list
     gated: list
+    low: str = ""
 
 
 class MatchTimeout(RuntimeError):
@@ -359,21 +364,28 @@ class Catalogue:
                     inline_parts.append((pattern, entry))
         self.max_phrase = max((len(k) for k in self.phrases), default=0)
         self._index: Optional[_KeyIndex] = None
+        self._cold = 0
+        self._all = None
         self._compiled: list = []
         self._by_key: dict[str, tuple] = {}
         self._contains = _Contains(contains) if contains else None
         # Whole-line patterns that start anywhere run only on lines holding one of their triggers.
-        self._gated = [(re.compile("|".join(re.escape(t) for t in entry.triggers), re.IGNORECASE),
-                        _Combined([(pattern, entry)], "{}", re.IGNORECASE), entry.triggers)
+        # Triggers are searched in the lower-cased text; starting them with a rare character
+        # ("/afp", "| ") lets the engine skip ahead, so the pre-check costs next to nothing.
+        self._gated = [(_Triggers(entry.triggers), _Combined([(pattern, entry)], "{}", re.IGNORECASE))
                        for pattern, entry in gated]
-        self._inline_gate = (re.compile("|".join(re.escape(p) for p in sorted(set(self.inline_phrases))))
-                             if self.inline_phrases else None)
+        # Lower-cased, the shortest phrases every inline phrase contains: "advertisement" covers its forms.
+        phrases = sorted({p.lower() for p in self.inline_phrases}, key=len)
+        self._inline_hints = [p for i, p in enumerate(phrases) if not any(q in p for q in phrases[:i])]
         # A line-end pattern with triggers is tried only where one of them last occurs in the line's end.
         triggered: dict[str, list] = {t: [] for _, e in end_parts for t in e.triggers}
         for pattern, entry in end_parts:
             for t in entry.triggers:
                 triggered[t].append((pattern, entry))
         self._end_triggered = {t: _Combined(parts, "(?:{})\\Z", re.IGNORECASE) for t, parts in triggered.items()}
+        self._end_nested = [t for t in triggered if any(t != u and t in u for u in triggered)]
+        self._end_trigger_re = (re.compile("|".join(re.escape(t) for t in sorted(triggered, key=len, reverse=True)))
+                                if triggered else None)
         untriggered = [(p, e) for p, e in end_parts if not e.triggers]
         self._end = _Combined(untriggered, "(?:{})\\Z", re.IGNORECASE) if untriggered else None
         self._inline = _Combined(inline_parts, "{}", 0) if inline_parts else None
@@ -392,9 +404,13 @@ class Catalogue:
     def scan(self, text: str) -> "Scan":
         """What a whole article can hold, found with a few substring searches, so most lines skip most checks."""
         low = text.lower()
-        contains = self._contains is not None and any(a in low for a in self._contains.anchors)
-        gated = [(t, c) for t, c, words in self._gated if any(w in low for w in words)]
-        return Scan(contains, gated)
+        anchors = []
+        if self._contains is not None:
+            for anchor in self._contains.anchors:
+                if anchor in low:
+                    anchors.append(anchor)
+        gated = [(triggers, combined) for triggers, combined in self._gated if triggers.search(low)]
+        return Scan(anchors, gated, low)
 
     def match_line(self, text: str, c: Optional[str] = None, scan: Optional["Scan"] = None) -> Optional[Entry]:
         """The entry that makes ``text`` a whole residue line, or None.
@@ -412,36 +428,65 @@ class Catalogue:
             if entry is not None:
                 return entry
         if self._line_alts:
-            for i in self._bucket(c[:KEY_LENGTH].lower().translate(_DIGITS)):
-                if self._alternative(i).fullmatch(c) is not None:
-                    return self._line_alts[i][1]
-        if scan is None or scan.contains:
-            if self._contains is not None:
-                entry = self._contains.find(c.lower())
+            if self._index is None and self._cold < COLD_LINES:
+                # A short run: one pattern of every alternative beats building the index (~0.1 s).
+                self._cold += 1
+                m = self._everything().fullmatch(c)
+                if m is not None:
+                    return self._line_alts[int(m.lastgroup[1:])][1]
+                chosen = ()
+            else:
+                key = c[:KEY_LENGTH].lower()
+                if _HAS_DIGIT(key):
+                    key = key.translate(_DIGITS)
+                chosen = self._by_key.get(key)
+                if chosen is None:
+                    chosen = self._bucket(key)
+            if chosen:
+                for i in chosen:
+                    if self._alternative(i).fullmatch(c) is not None:
+                        return self._line_alts[i][1]
+        if self._contains is not None and (scan is None or scan.anchors):
+            low = c.lower()
+            if any(a in low for a in (self._contains.anchors if scan is None else scan.anchors)):
+                entry = self._contains.find(low)
                 if entry is not None:
                     return entry
-        for triggers, combined in (((t, c) for t, c, _ in self._gated) if scan is None else scan.gated):
-            if triggers.search(c):
+        for triggers, combined in (self._gated if scan is None else scan.gated):
+            if triggers.search(c.lower()):
                 m = combined.compiled().fullmatch(c)
                 if m is not None:
                     return combined.entries[m.lastgroup]
         for compiled, entry in self.user_line:
             if entry.name not in self.disabled and self._run(compiled.fullmatch, c, entry):
                 return entry
+        if text.rstrip()[-1:] in _SENTENCE_END_RAW:
+            return None  # a line ending like a sentence never ends with a credit (see match_end)
         return self.match_end(text)
 
     def match_end(self, text: str) -> Optional[Entry]:
         tail = normalise(text[-TAIL_WINDOW:]).rstrip()
         if not tail or tail[-1] in SENTENCE_END:
             return None
-        if self._end_triggered:
+        if self._end_trigger_re is not None:
             low = tail.lower()
-            for trigger, combined in self._end_triggered.items():
-                at = low.rfind(trigger)
-                if at >= 0:
-                    m = combined.compiled().match(tail, at)
-                    if m is not None:
-                        return combined.entries[m.lastgroup]
+            last: dict[str, int] = {}
+            for found in self._end_trigger_re.finditer(low):
+                last[found.group()] = found.start()
+            for trigger, at in last.items():
+                combined = self._end_triggered[trigger]
+                m = combined.compiled().match(tail, at)
+                if m is not None:
+                    return combined.entries[m.lastgroup]
+            # A trigger inside a longer one ("pic" in "picture") is found through its own last occurrence.
+            for trigger in self._end_nested:
+                combined = self._end_triggered[trigger]
+                if trigger not in last:
+                    at = low.rfind(trigger)
+                    if at >= 0:
+                        m = combined.compiled().match(tail, at)
+                        if m is not None:
+                            return combined.entries[m.lastgroup]
         if self._end is not None:
             m = self._end.compiled().search(tail)
             if m is not None:
@@ -453,10 +498,16 @@ class Catalogue:
                     return entry
         return None
 
-    def may_have_inline(self, text: str) -> bool:
-        """Cheap pre-check on a whole article: can any inline entry match it?"""
-        return bool(self.user_inline) or (self._inline_gate is not None and self._inline_gate.search(text)) or \
-            (self._inline is not None and self._inline.has_regex)
+    def may_have_inline(self, text: str, low: Optional[str] = None) -> bool:
+        """Cheap pre-check on a whole article (``low``: its lower-cased text): can any inline entry match?"""
+        if self.user_inline or (self._inline is not None and self._inline.has_regex):
+            return True
+        if low is None:
+            low = text.lower()
+        for hint in self._inline_hints:
+            if hint in low:
+                return True
+        return False
 
     def match_inline(self, text: str) -> Iterator[Hit]:
         """Residue glued inside ``text`` (a line)."""
@@ -489,6 +540,12 @@ class Catalogue:
             self._by_key.clear()
         self._by_key[key] = chosen
         return chosen
+
+    def _everything(self):
+        if self._all is None:
+            self._all = _compile_builtin("|".join(f"(?P<a{i}>{alt})" for i, (alt, _) in enumerate(self._line_alts)),
+                                         re.IGNORECASE)
+        return self._all
 
     def _alternative(self, i: int):
         compiled = self._compiled[i]
@@ -544,13 +601,35 @@ class _Combined:
         return self.compiled()
 
 
+class _Triggers:
+    """Is any of a few lower-case strings in a text? (``in`` for a few, one pattern for many)."""
+
+    def __init__(self, triggers: Sequence[str]) -> None:
+        self.triggers = tuple(triggers)
+        # Triggers sharing a first character ("/afp", "/ap", ...) make one pattern the engine scans by
+        # that character; otherwise a few ``in`` tests are cheaper than a pattern.
+        same_start = len({t[:1] for t in triggers}) == 1
+        self.pattern = re.compile("|".join(re.escape(t) for t in triggers)) if same_start and len(triggers) > 3 \
+            else None
+
+    def search(self, low: str) -> bool:
+        if self.pattern is not None:
+            return self.pattern.search(low) is not None
+        for t in self.triggers:
+            if t in low:
+                return True
+        return False
+
+
 class _Contains:
     """``line-contains`` phrases: one search for any of them, then which entry (rarely needed)."""
 
     def __init__(self, phrases: Sequence[tuple[str, Entry]]) -> None:
         self.phrases = list(phrases)
-        # Each phrase's longest word is a cheap pre-check: "reserved" before "all rights reserved".
-        self.anchors = sorted({max(p.split(), key=len) for p, _ in self.phrases})
+        # A distinctive part of each phrase is a cheap pre-check: "reserved" before "all rights reserved".
+        anchors = sorted({_anchor(p) for p, _ in self.phrases}, key=len)
+        # An anchor inside another ("broadcast" in "rebroadcast") covers it.
+        self.anchors = [a for i, a in enumerate(anchors) if not any(b in a for b in anchors[:i])]
         self.anchor_re = re.compile("|".join(re.escape(a) for a in self.anchors))
 
     def find(self, low: str) -> Optional[Entry]:
@@ -563,9 +642,22 @@ class _Contains:
 KEY_LENGTH = 8
 
 
+#: Words too common in news to pre-check a phrase by (most articles hold them).
+_COMMON = frozenset("news money latest without written published experience website settings should "
+                    "people before registered partnerships consent distributed contains manage".split())
+
+
+def _anchor(phrase: str) -> str:
+    """A part of ``phrase`` that few articles hold ("reserved" for "all rights reserved"), or the phrase."""
+    words = [w.strip(",.;:") for w in phrase.split()]
+    rare = [w for w in words if len(w) >= 6 and w not in _COMMON]
+    return max(rare, key=len) if rare else phrase.strip()
+
+
 def line_key(c: str) -> str:
     """The bucket key of a clean line: its first KEY_LENGTH characters, lower case, digits as "0"."""
-    return c[:KEY_LENGTH].lower().translate(_DIGITS)
+    key = c[:KEY_LENGTH].lower()
+    return key.translate(_DIGITS) if _HAS_DIGIT(key) else key
 
 
 _MAX_STATES = 3000
@@ -620,13 +712,17 @@ class _KeyIndex:
         self.lengths = sorted({len(p) for p in self.prefixes})
 
     def select(self, key: str) -> tuple:
-        chosen = set(self.always)
-        chosen.update(self.words.get(key, ()))
+        found = [self.always, self.words.get(key, ())]
+        prefixes = self.prefixes
         for n in self.lengths:
             if n > len(key):
                 break
-            chosen.update(self.prefixes.get(key[:n], ()))
-        return tuple(sorted(chosen))
+            hit = prefixes.get(key[:n])
+            if hit:
+                found.append(hit)
+        if not found[0] and not found[1] and len(found) == 2:
+            return ()  # most keys: no alternative can start this way
+        return tuple(sorted({i for part in found for i in part}))
 
 
 def _chars(op, av, c) -> Optional[list[str]]:

@@ -192,11 +192,13 @@ class ResidueRule(Rule):
         result = analyse(article, catalogue)
         if self.code == "NL101":
             article.add_metric("residue_lines", result.residue_lines)
-        for verdict in result.verdicts.get(self.code, ()):
-            yield self._finding(article, verdict)
         if result.timeouts:
             messages, result.timeouts = result.timeouts, []
             raise MatchTimeout("; ".join(messages))
+        verdicts = result.verdicts.get(self.code)
+        if not verdicts:
+            return ()  # most articles: a plain return, no generator
+        return [self._finding(article, verdict) for verdict in verdicts]
 
     def _finding(self, article: Article, verdict: analysis.Verdict):
         line = article.lines[verdict.index]
