@@ -164,6 +164,7 @@ def scale_child(size: int, residue: bool, index_dir: str, queries: int) -> dict:
               "pair_s": pair_seconds, "pair_wall_s": pair_wall, "findings": dict(sorted(by_code.items())),
               "rss_after_sketch_mb": rss_sketched, "peak_rss_mb": peak_pairing}
     del findings
+    print(json.dumps(result), flush=True)  # the scale figures survive a failing index phase
     if index_dir:
         result.update(bench_index(collected, variants, index_dir, queries, residue))
     return result
@@ -243,10 +244,13 @@ def main() -> None:
         if args.no_index:
             argv.append("--no-index")
         started = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, text=True)
+        proc = subprocess.run(argv, capture_output=True, text=True, env=dict(os.environ))
+        lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         if proc.returncode:
-            sys.exit(f"scale run {size} failed:\n{proc.stderr[-3000:]}")
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
+            print(f"scale run {size} failed:\n{proc.stderr[-3000:]}")
+            if not lines:
+                sys.exit(2)
+        r = json.loads(lines[-1])
         r["wall_s"] = time.perf_counter() - started
         results.append(r)
         total = r["sketch_s"] + r["pair_s"]
