@@ -154,7 +154,9 @@ def match_index(index, ref: ArticleRef, sketch, t) -> Iterable[tuple[str, Articl
     mine = gram_set(sketch)
     near: list[tuple[ArticleRef, Any, Any]] = []
     shared: list[tuple[ArticleRef, Any, Any]] = []
-    for _, entry in index.entries(index.candidates(sketch, t.max_df)):
+    # `index add` of a path indexed before keeps both versions: the newest (last shard) counts.
+    latest = {(e.path, e.record): e for _, e in index.entries(index.candidates(sketch, t.max_df))}
+    for entry in latest.values():
         if same_article(ref, entry.path, entry.abspath, entry.record) or entry.sketch.tokens < t.min_words:
             continue
         other = ArticleRef(entry.path, entry.record, entry.article_id, entry.first_line)

@@ -352,6 +352,15 @@ def test_index_add_appends_a_shard(tmp_path):
     index.close()
     with pytest.raises(dindex.IndexError_, match="exists already"):
         dindex.IndexWriter(tmp_path / "idx")
+    # Re-adding 000.txt with new text: queries see only the newest version.
+    writer = dindex.IndexWriter(tmp_path / "idx", append=True)
+    writer.add(dindex.Entry("000.txt", None, None, 1, None, sk.sketch_text(JOBS_MARCH)))
+    writer.close()
+    index = dindex.Index(tmp_path / "idx")
+    t = pairs.Thresholds()
+    assert list(duplicates.match_index(index, ArticleRef("new.txt"), sk.sketch_text(SEED0), t)) == []
+    assert [k for k, *_ in duplicates.match_index(index, ArticleRef("new.txt"), sk.sketch_text(JOBS_MARCH), t)] == ["exact"]
+    index.close()
 
 
 def test_truncated_shard_is_detected(tmp_path):
