@@ -53,6 +53,7 @@ CREATE TABLE articles (
     article_id TEXT, first_line INTEGER NOT NULL, date REAL, key INTEGER NOT NULL,
     fingerprints INTEGER NOT NULL, sketch BLOB NOT NULL, crc INTEGER NOT NULL);
 CREATE INDEX articles_key ON articles(key);
+CREATE INDEX articles_path ON articles(path, record);
 CREATE TABLE postings (fp INTEGER NOT NULL, article INTEGER NOT NULL,
     PRIMARY KEY (fp, article)) WITHOUT ROWID;
 CREATE TABLE frequent (fp INTEGER PRIMARY KEY);
@@ -372,6 +373,13 @@ class Index:
                     raise IndexError_(f"{self.directory}: record {i} of shard {shard} is malformed; "
                                       "rebuild the index") from None
                 yield (shard, i), Entry(path, record, article_id, first_line, date, sketch, abspath)
+
+    def superseded(self, shard: int, path: str, record: Optional[int]) -> bool:
+        """Whether a later shard holds a newer version of this article (``index add`` again)."""
+        for later in range(shard + 1, len(self.dbs)):
+            if self._run(later, "SELECT 1 FROM articles WHERE path = ? AND record IS ? LIMIT 1", (path, record)):
+                return True
+        return False
 
     def __iter__(self) -> Iterator[Entry]:
         for shard in range(len(self.dbs)):

@@ -154,11 +154,11 @@ def match_index(index, ref: ArticleRef, sketch, t) -> Iterable[tuple[str, Articl
     mine = gram_set(sketch)
     near: list[tuple[ArticleRef, Any, Any]] = []
     shared: list[tuple[ArticleRef, Any, Any]] = []
-    # `index add` of a path indexed before keeps both versions: the newest (last shard) counts.
-    latest = {(e.path, e.record): e for _, e in index.entries(index.candidates(sketch, t.max_df))}
-    for entry in latest.values():
+    for (shard, _), entry in index.entries(index.candidates(sketch, t.max_df)):
         if same_article(ref, entry.path, entry.abspath, entry.record) or entry.sketch.tokens < t.min_words:
             continue
+        if index.superseded(shard, entry.path, entry.record):
+            continue  # `index add` of a path indexed before: only its newest version counts
         other = ArticleRef(entry.path, entry.record, entry.article_id, entry.first_line)
         if entry.sketch.key == sketch.key:
             near.append((other, entry.sketch, Relation(-1, "exact", Comparison(len(mine), len(mine), len(mine)))))
