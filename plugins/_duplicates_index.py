@@ -42,7 +42,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 from ._duplicates_sketch import SKETCH_VERSION, Sketch, u32
 
 FORMAT = "newslint-duplicates-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 STAMPS = "verified.json"
 DEFAULT_SHARD_SIZE = 100_000
