@@ -301,6 +301,8 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
                 continue
             if inline and k not in claimed:
                 for hit in catalogue.match_inline(row.text):
+                    if not row.text[:hit.start].strip() and not row.text[hit.end:].strip():
+                        continue  # the whole line: a line rule's business (and perhaps turned off)
                     e = hit.entry
                     result.add(Verdict(e.code, row.index, f"{e.message}: {row.text[hit.start:hit.end]!r} "
                                        f"({e.pack}/{e.name})", e.fix, False, hit.start, hit.end, entry=e))

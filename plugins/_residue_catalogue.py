@@ -446,14 +446,19 @@ class Catalogue:
                 for i in chosen:
                     if self._alternative(i).fullmatch(c) is not None:
                         return self._line_alts[i][1]
+        low = None
         if self._contains is not None and (scan is None or scan.anchors):
             low = c.lower()
-            if any(a in low for a in (self._contains.anchors if scan is None else scan.anchors)):
-                entry = self._contains.find(low)
-                if entry is not None:
-                    return entry
+            for anchor in (self._contains.anchors if scan is None else scan.anchors):
+                if anchor in low:
+                    entry = self._contains.find(low)
+                    if entry is not None:
+                        return entry
+                    break
         for triggers, combined in (self._gated if scan is None else scan.gated):
-            if triggers.search(c.lower()):
+            if low is None:
+                low = c.lower()
+            if triggers.search(low):
                 m = combined.compiled().fullmatch(c)
                 if m is not None:
                     return combined.entries[m.lastgroup]
@@ -777,8 +782,9 @@ def _expand(items, states: set, c) -> set:
             # Each turn adds at least a character or changes nothing: KEY_LENGTH + 1 turns settle it.
             for turn in range(1, min(high, KEY_LENGTH + 1) + 1):
                 current = _expand(list(sub), current, c)
-                if turn >= low:
-                    result |= current
+                # Settled states (complete or open) hold whatever follows; going ones only count once
+                # the repeat may stop.
+                result |= {s for s in current if s[1] != _GOING or turn >= low}
                 current = {s for s in current if s[1] == _GOING}
                 if not current:
                     break

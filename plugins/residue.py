@@ -121,7 +121,7 @@ def validate(settings: Settings) -> None:
                 continue
             if entry.code.startswith("NL") and entry.code not in BUILTIN_CODES:
                 raise PackError(f"{entry.where}: code {entry.code} is reserved for newslint's own rules; "
-                                f"use one of {', '.join(BUILTIN_CODES)} or a prefix of your own (e.g. HOUSE101)")
+                                f"use one of {', '.join(BUILTIN_CODES)} or a prefix of your own (e.g. ACME101)")
             flags = 0 if entry.scope == "inline" else _regex_ignorecase()
             for pattern in entry.patterns:
                 probe(compile_user_pattern(pattern, entry, flags), entry, settings.timeout)

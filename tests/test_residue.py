@@ -1,0 +1,514 @@
+"""Tests of the residue rules (NL101-NL107), their declarative packs and the user-facing options."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from newslint import UsageError
+from newslint.testing import fix_text, lint_text, run_cli
+from newslint_plugins import residue
+from newslint_plugins._residue_catalogue import (Catalogue, Entry, PackError, builtin_packs, clean, parse_pack,
+                                                 phrase_key, split_alternatives)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+SETTINGS = residue.Settings()
+
+
+def rules():
+    return [cls(SETTINGS) for cls in residue.RULES]
+
+
+def codes_by_line(text: str) -> dict[int, set[str]]:
+    """``{line: {codes}}`` of every residue finding on ``text``."""
+    found: dict[int, set[str]] = {}
+    for f in lint_text(text, rules()):
+        found.setdefault(f.line, set()).add(f.code)
+    return found
+
+
+def flagged(text: str) -> set[int]:
+    return set(codes_by_line(text))
+
+
+# A body written for these tests, in the seeds' style, with no residue.
+BODY = [
+    "President Trump sparked confusion on Friday by announcing the cancellation of new sanctions.",
+    "Administration officials could not immediately explain which sanctions he was referring to.",
+    "The Treasury Department announced the measures on Thursday, a day before the tweet.",
+    "Critics said the move undercut the administration's pressure campaign against North Korea.",
+]
+
+
+def article(*middle: str, head: tuple = (), tail: tuple = ()) -> str:
+    """Body paragraphs with ``middle`` lines between the second and third, and lines before and after."""
+    return "\n".join([*head, BODY[0], BODY[1], *middle, BODY[2], BODY[3], *tail]) + "\n"
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.split("\n"), 1) if line == needle)
+
+
+# -- the seeds ----------------------------------------------------------------------------------
+
+#: Every residue line of the seeds (file -> lines), found by reading them.
+SEED_RESIDUE = {
+    "002_51f578651b86b6a2.txt": ["Advertisement", "Comments are no longer available on this story", "filed under:"],
+    "003_068272d82784b23f.txt": [
+        "The Washington PostDemocracy Dies in Darkness",
+        "President Trump and North Korean leader Kim Jong Un at their summit in Hanoi last month.",
+        "President Trump and North Korean leader Kim Jong Un at their summit in Hanoi last month. "
+        "(Saul Loeb/AFP/Getty Images)",
+        "Placeholder while article actions load",
+    ],
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_seed_residue_lines_are_all_found_and_nothing_else(seed):
+    text = seed.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    expected = {i for i, line in enumerate(lines, 1) if line in SEED_RESIDUE.get(seed.name, [])}
+    assert flagged(text) == expected
+
+
+def test_seed_caption_printed_twice_is_a_caption_and_a_repeat():
+    text = (ROOT / "seeds" / "003_068272d82784b23f.txt").read_text(encoding="utf-8")
+    found = codes_by_line(text)
+    assert found[5] == {"NL104"}  # the caption, above its copy with the credit
+    assert found[6] == {"NL103", "NL104"}  # the copy: a repeat, ending with a credit
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_fix_keeps_every_body_sentence_byte_identical(seed):
+    text = seed.read_text(encoding="utf-8")
+    residue_lines = set(SEED_RESIDUE.get(seed.name, []))
+    body = [line for line in text.split("\n") if line and line not in residue_lines]
+    for unsafe in (False, True):
+        fixed = fix_text(text, rules(), unsafe=unsafe)
+        kept = [line for line in fixed.split("\n") if line]
+        # Safe fixes may leave the context-found caption; nothing else but residue may go.
+        assert [line for line in kept if line not in residue_lines] == body
+        assert all(line in text.split("\n") for line in kept)
+    fixed = fix_text(text, rules(), unsafe=True)
+    assert not any(line in fixed.split("\n") for line in residue_lines)
+
+
+def test_safe_fix_deletes_the_line_and_its_break_only():
+    text = "Officials said the bridge would reopen on Monday.\r\nAdvertisement\r\nThe repairs cost $2 million.\r\n"
+    assert fix_text(text, rules()) == "Officials said the bridge would reopen on Monday.\r\nThe repairs cost $2 million.\r\n"
+    last = "The repairs cost $2 million, the city said.\nfiled under:"
+    assert fix_text(last, rules()) == "The repairs cost $2 million, the city said.\n"
+
+
+# -- NL101: the catalogue, whole lines only -------------------------------------------------------
+
+ENTRIES = [e for p in builtin_packs() for e in p.entries]
+
+
+def test_every_builtin_entry_has_examples():
+    assert [e.name for e in ENTRIES if not e.examples] == []
+    assert len({e.name for e in ENTRIES}) == len(ENTRIES)
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.scope != "inline"], ids=lambda e: e.name)
+def test_every_builtin_entry_matches_its_examples_by_itself(entry):
+    """Each example is matched by its own entry alone, and by the whole catalogue."""
+    own = Catalogue([entry])
+    for example in entry.examples:
+        assert own.match_line(example) is entry, example
+        assert residue.is_residue_line(example), example
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.scope == "inline"], ids=lambda e: e.name)
+def test_every_inline_entry_matches_its_examples(entry):
+    own = Catalogue([entry])
+    for example in entry.examples:
+        assert [hit.entry for hit in own.match_inline(example)] == [entry], example
+
+
+@pytest.mark.parametrize("line", [
+    "Advertisement", "ADVERTISEMENT", "Story continues below advertisement", "Sponsored Content",
+    "Loading...", "Placeholder while article actions load", "Please enable JavaScript to view the comments.",
+    "12 Comments", "Leave a comment", "Comments are closed.", "Share this article", "Facebook  Twitter  Email",
+    "Follow Jane Doe on Twitter: @janedoe", "Sign up for our daily newsletter", "Subscribe now",
+    "Already a subscriber? Sign in", "We use cookies to improve your experience on our site.",
+    "Privacy Policy", "Read more: Storm closes the valley road", "Related Articles", "You may also like",
+    "Tags: budget, city council", "Filed under: Politics", "5 min read", "Updated 3:45 PM ET",
+    "Listen to this article", "Copyright 2019 The Associated Press. All rights reserved.",
+    "This article has been adapted from its original source.", "© 2019 Example Media Group",
+    "Democracy Dies in Darkness", "Text size", "Home > News > World",
+])
+def test_known_residue_lines(line):
+    found = codes_by_line(article(line))
+    assert found.get(3) and found[3] <= {"NL101", "NL104"}, found
+
+
+@pytest.mark.parametrize("line", [
+    # Body sentences that mention residue words: whole-line matching never takes them.
+    "The company said the advertisement had been pulled after complaints from viewers.",
+    "Readers left more than 200 comments on the newspaper's website within an hour.",
+    "She said she would share the findings with the committee before the vote on Tuesday.",
+    "The site uses cookies to track visitors, the regulator said in its ruling on Monday.",
+    "He told reporters that the print edition would continue to appear on Sundays.",
+    "Subscribers to the service will be able to cancel at any time, the company said.",
+    "The photo, taken by a bystander, was shared thousands of times before it was deleted.",
+    "“We will not sit on our hands,” the ambassador said.",
+    "Copyright law has not kept pace with the technology, lawyers for the studios argued.",
+    "The European Commission said the company may earn a commission on each sale.",
+])
+def test_body_sentences_with_residue_words_are_not_flagged(line):
+    assert flagged(article(line)) == set()
+
+
+def test_whole_line_matching_ignores_case_space_curly_quotes_and_decoration():
+    for line in ["  advertisement  ", "ADVERTISEMENT:", "• Advertisement", "Don’t Miss", "Read more »"]:
+        assert residue.is_residue_line(line), line
+    assert clean(" \u2022  Don\u2019t\u00a0miss  \u00bb ") == "Don't miss"
+    assert phrase_key("  Don\u2019t   MISS ") == "don't miss"
+
+
+def test_section_labels_count_only_outside_the_body():
+    inside = article("Housing")  # a one-word subhead between paragraphs
+    assert flagged(inside) == set()
+    outside = article(head=("Politics",), tail=("Politics",))
+    assert flagged(outside) == {1, 6}
+
+
+def test_message_names_the_pack_and_entry():
+    (finding,) = lint_text(article("Advertisement"), residue.ResidueLine(SETTINGS))
+    assert finding.code == "NL101" and "advertising/advertisement-marker" in finding.message
+    assert finding.fix.applicability.value == "safe"
+
+
+def test_residue_lines_metric():
+    from newslint import Article
+    a = Article("a.txt", article("Advertisement", tail=("Privacy Policy",)))
+    list(residue.ResidueLine(SETTINGS).check_article(a))
+    assert a.metrics["residue_lines"] == 2
+
+
+# -- NL102: inline ------------------------------------------------------------------------------
+
+def test_inline_marker_between_sentences():
+    text = article("The council voted on Tuesday. Advertisement The bill now goes to the mayor.")
+    (finding,) = lint_text(text, residue.ResidueInline(SETTINGS))
+    assert (finding.line, finding.code) == (3, "NL102")
+    assert finding.fix.applicability.value == "unsafe"
+    assert "Tuesday. The bill" in fix_text(text, residue.ResidueInline(SETTINGS), unsafe=True)
+    assert fix_text(text, residue.ResidueInline(SETTINGS)) == text  # unsafe: --fix alone leaves it
+
+
+@pytest.mark.parametrize("line", [
+    "He bought an Advertisement from the agency, he said.",
+    "The campaign's Advertisement Standards complaint was upheld.",
+    "The ad ran for two weeks. Advertisements for the show were later withdrawn.",
+])
+def test_inline_marker_needs_sentence_boundaries(line):
+    assert lint_text(article(line), residue.ResidueInline(SETTINGS)) == []
+
+
+# -- NL103: repeated lines ------------------------------------------------------------------------
+
+def test_line_printed_twice_in_a_row():
+    caption = "Firefighters at the scene of the blaze in the city centre on Sunday."
+    found = codes_by_line(article(caption, caption))
+    assert found == {3: {"NL104"}, 4: {"NL103"}} or found.get(4, set()) >= {"NL103"}
+    assert 4 in flagged(article(caption, caption))
+
+
+def test_repeat_with_credit_appended():
+    caption = "Firefighters at the scene of the blaze in the city centre on Sunday."
+    found = codes_by_line(article(caption, caption + " (Jane Doe/Reuters)"))
+    assert "NL103" in found[4] and "NL104" in found[4] and found[3] == {"NL104"}
+
+
+def test_repeated_body_sentence_far_apart_is_a_pull_quote_not_residue():
+    text = "\n".join([BODY[0], BODY[1], BODY[2], BODY[1], BODY[3]])
+    assert flagged(text) == set()
+
+
+def test_structured_lines_repeated_far_apart_are_not_flagged():
+    schedule = ["Pre-Workout Meal", "Eat 60-90 minutes before your workout", "Post-Workout Meal",
+                "Eat 1-2 hours after your workout"]
+    text = "\n".join([BODY[0], *schedule, BODY[1], *schedule, BODY[2]])
+    assert lint_text(text, residue.RepeatedLine(SETTINGS)) == []
+
+
+# -- NL104: credits and captions -------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "(Jane Doe/AFP/Getty Images)", "AP Photo/John Smith", "Photo: Reuters", "Image copyright Getty Images",
+    "Crowds gather outside the court on Monday. (Jane Doe/AFP/Getty Images)",
+    "A trader works on the floor of the exchange. REUTERS/Jane Doe",
+    "The harbour at dawn (Image: GETTY )", "Troops patrol the border town [File: Reuters]",
+    "A model of the new habitat module. Credit: ESA",
+    "FILE PHOTO: Traders work on the floor of the New York Stock Exchange.",
+])
+def test_credit_and_caption_lines(line):
+    found = codes_by_line(article(line))
+    assert found.get(3) == {"NL104"}, found
+
+
+def test_caption_above_a_lone_credit_is_an_unsafe_caption():
+    caption = "An artist's impression of the probe as it nears the moon's south pole."
+    found = lint_text(article(caption, "(Image: © Example Space Agency)"), residue.PhotoCredit(SETTINGS))
+    assert [(f.line, f.fix.applicability.value) for f in found] == [(3, "unsafe"), (4, "safe")]
+
+
+def test_page_level_credit_does_not_make_the_last_paragraph_a_caption():
+    text = article(tail=("Main image credit: Getty",))
+    assert flagged(text) == {5}
+
+
+@pytest.mark.parametrize("line", [
+    "Sales rose 4% (ePA) in the quarter, the company said.",
+    "The agency, known as the EPA, said it would review the rules (AP).".replace(" (AP).", "."),
+    "He moved to Paris in 2010 and joined the firm as a partner.",
+    "Shares in Example Corp rose 3% after the report (Reuters reported the deal earlier).",
+])
+def test_body_lines_with_agency_names_are_not_credits(line):
+    assert flagged(article(line)) == set()
+
+
+# -- NL105: markup -------------------------------------------------------------------------------
+
+def test_markup_tags_entities_and_placeholders():
+    text = article("Prices rose&nbsp;3% in May.<br> [object Object]", "Shares of AT&amp;T fell {{ headline }}.")
+    found = lint_text(text, residue.MarkupResidue(SETTINGS))
+    fragments = [text[f.start:f.end] for f in found]
+    assert fragments == ["&nbsp;", "<br>", "[object Object]", "&amp;", "{{ headline }}"]
+    fixed = fix_text(text, residue.MarkupResidue(SETTINGS))
+    assert "Prices rose\u00a03% in May.<br>" in fixed and "AT&T" in fixed  # entities decoded; tags left (unsafe)
+
+
+def test_suppression_comments_are_not_markup():
+    text = article("<!-- newslint: ignore[NL101] -->", "Advertisement")
+    assert lint_text(text, residue.MarkupResidue(SETTINGS)) == []
+    assert flagged(text) == set()  # the directive suppresses the Advertisement line below it
+
+
+def test_script_line():
+    text = article("googletag.cmd.push(function() { googletag.display('div-gpt-ad-1'); });")
+    assert [f.code for f in lint_text(text, rules())] == ["NL105"]
+
+
+def test_less_than_in_prose_is_not_a_tag():
+    assert lint_text(article("Inflation was < 2% and unemployment > 5% in the region, <Acme Corp> said."),
+                     residue.MarkupResidue(SETTINGS)) == []
+
+
+# -- NL106: link lists, NL107: residue clusters ----------------------------------------------------
+
+def test_link_titles_under_a_list_heading():
+    text = article("Related articles", "Council approves new budget for schools",
+                   "Floods close the valley road again")
+    found = codes_by_line(text)
+    assert found == {3: {"NL101"}, 4: {"NL106"}, 5: {"NL106"}}
+
+
+def test_list_ends_at_the_first_sentence():
+    text = article("More:", "Council approves new budget for schools")
+    assert flagged(text) == {3, 4}
+
+
+def test_all_capitals_promo_headline_inside_the_body():
+    text = article("SINGER REVEALS WHY SHE WALKED AWAY FROM THE SHOW AFTER TEN YEARS")
+    assert codes_by_line(text) == {3: {"NL106"}}
+    assert flagged(article("HOW TO USE A WATER BATH CANNER")) == set()  # a short subhead
+    assert flagged("CME BOARD LIMITS BUT DOES NOT BAN DUAL TRADING IN PITS\n" + "\n".join(BODY)) == set()
+
+
+def test_unknown_lines_in_a_block_of_residue():
+    text = article(tail=("Asia", "Afghanistan", "United States"))
+    assert codes_by_line(text) == {5: {"NL101"}, 6: {"NL107"}, 7: {"NL107"}}
+
+
+def test_one_short_line_next_to_residue_is_a_subhead():
+    assert flagged(article("Advertisement", "Hostage swap")) == {3}
+
+
+def test_lists_and_tables_without_residue_are_body():
+    table = ["Qualified teams", "England (Group A): 10th appearance", "Spain (Group F): 11th appearance",
+             "France (Group H): 10th appearance"]
+    assert flagged(article(*table)) == set()
+    assert flagged(article(tail=tuple(table))) == set()
+
+
+def test_curly_quote_endings_are_sentence_ends():
+    quote = "“We are profoundly pleased and relieved,” the prime minister said of the release, “and grateful”"
+    assert flagged(article(tail=("Privacy Policy", quote))) == {5}
+
+
+# -- is_residue_line ---------------------------------------------------------------------------------
+
+def test_is_residue_line():
+    assert residue.is_residue_line("Advertisement")
+    assert residue.is_residue_line("(AP Photo/Evan Vucci)")
+    assert not residue.is_residue_line(BODY[0])
+    assert not residue.is_residue_line("")
+    assert not residue.is_residue_line("Council approves new budget for schools")  # needs context
+
+
+# -- the keyed matcher finds what a plain scan of the catalogue finds ---------------------------------
+
+def naive_match(catalogue: Catalogue, text: str):
+    """The catalogue's answer the slow, obvious way (the order the real matcher promises)."""
+    c = clean(text)
+    if not c:
+        return None
+    if len(text) <= 700:
+        for e in catalogue.entries:
+            if e.kind == "phrase" and e.scope == "line" and phrase_key(text) in {phrase_key(p) for p in e.phrases}:
+                return e
+        for e in catalogue.entries:
+            if e.kind == "regex" and e.scope == "line" and not e.triggers:
+                if any(re.fullmatch(p, c, re.IGNORECASE) for p in e.patterns):
+                    return e
+        for e in catalogue.entries:
+            if e.scope == "line-contains" and any(clean(p).lower() in c.lower() for p in e.phrases):
+                return e
+        for e in catalogue.entries:
+            if e.kind == "regex" and e.scope == "line" and e.triggers and \
+                    any(t in c.lower() for t in e.triggers) and any(re.fullmatch(p, c, re.I) for p in e.patterns):
+                return e
+    return catalogue.match_end(text)
+
+
+def sample_lines() -> list[str]:
+    lines = [line for seed in SEEDS for line in seed.read_text(encoding="utf-8").split("\n")]
+    lines += [x for e in ENTRIES for x in e.examples if e.scope != "inline"]
+    lines += [x.upper() for x in lines[-200:]] + [x.lower() for x in lines[-200:]]
+    words = [w for line in lines for w in line.split()][:400]
+    lines += [" ".join(words[i:i + n]) for n in (1, 2, 3, 5) for i in range(0, len(words) - n, 7)]
+    return lines
+
+
+def test_keyed_matcher_agrees_with_a_plain_scan():
+    catalogue = Catalogue(ENTRIES)
+    catalogue._cold = 10**9  # the keyed path at once
+    cold = Catalogue(ENTRIES)  # the one-pattern path of short runs
+    for line in sample_lines():
+        expected = naive_match(catalogue, line)
+        got = catalogue.match_line(line)
+        assert (got is None) == (expected is None), line
+        assert (cold.match_line(line) is None) == (expected is None), line
+
+
+def test_alternatives_split_at_top_level_only():
+    assert split_alternatives(r"a|(b|c)|[|]|\|d") == ["a", "(b|c)", "[|]", r"\|d"]
+
+
+# -- user packs: files, inline rules, disable, allow -------------------------------------------------
+
+HOUSE = '''
+[pack]
+name = "house"
+
+[[rules]]
+name = "house-promo"
+code = "ACME101"
+message = "house promotion"
+phrases = ["Get the Gazette app"]
+examples = ["Get the Gazette app"]
+
+[[rules]]
+name = "house-slogan"
+message = "house slogan"
+kind = "regex"
+pattern = 'the gazette: news (?:you|we) trust'
+'''
+
+
+def run_json(tmp_path: Path, config: str, text: str, *extra: str):
+    (tmp_path / "newslint.toml").write_text(config, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    result = run_cli(["check", "--format", "json", "--exit-zero", "--config", str(tmp_path / "newslint.toml"),
+                      "--no-cache", *extra, str(tmp_path / "a.txt")])
+    return result
+
+
+def test_pack_file_adds_rules_and_a_rule_of_its_own_code(tmp_path):
+    (tmp_path / "house.toml").write_text(HOUSE, encoding="utf-8")
+    text = article("Get the Gazette app", "The Gazette: News You Trust")
+    result = run_json(tmp_path, '[residue]\npacks = ["house.toml"]\n', text, "--select", "NL1,ACME")
+    assert result.exit_code == 0, result.stderr
+    found = {(f["line"], f["code"]) for f in json.loads(result.stdout)}
+    assert found == {(3, "ACME101"), (4, "NL101")}
+
+
+def test_inline_rules_in_the_configuration(tmp_path):
+    config = '[[residue.rules]]\nname = "tip-line"\nmessage = "tip line"\nphrases = ["Send us your tips"]\n'
+    result = run_json(tmp_path, config, article("Send us your tips"), "--select", "NL101")
+    assert result.exit_code == 0, result.stderr
+    assert [(f["line"], f["code"]) for f in json.loads(result.stdout)] == [(3, "NL101")]
+
+
+def test_disable_packs_and_allow(tmp_path):
+    text = article(tail=("Advertisement", "Privacy Policy", "Highlights"))
+    assert flagged(text) == {5, 6, 7}
+    config = '[residue]\ndisable-packs = ["advertising", "related"]\nallow = ["privacy policy"]\n'
+    result = run_json(tmp_path, config, text, "--select", "NL1")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("config, message", [
+    ('[residue]\ndisable-packs = ["advertsing"]\n', "did you mean advertising"),
+    ('[residue]\npacks = ["missing.toml"]\n', "cannot read residue pack"),
+    ('[[residue.rules]]\nname = "bad"\npattern = "(unclosed"\n', "invalid regular expression"),
+    ('[[residue.rules]]\nname = "slow"\npattern = "(a|aa)+$"\n', "backtracks catastrophically"),
+    ('[[residue.rules]]\nname = "Bad Name"\nphrases = ["x"]\n', "kebab-case"),
+    ('[[residue.rules]]\nname = "x"\nphrases = ["x"]\nscope = "page"\n', "scope must be one of"),
+    ('[[residue.rules]]\nname = "x"\nphrases = ["x"]\ncode = "NL150"\n', "reserved for newslint"),
+    ('[[residue.rules]]\nname = "advertisement-marker"\nphrases = ["x"]\n', "already used"),
+])
+def test_configuration_errors_are_usage_errors(tmp_path, config, message):
+    result = run_json(tmp_path, config, article())
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_catastrophic_pattern_at_run_time_is_a_clear_error_not_a_hang():
+    # Survives the configure-time probes, backtracks exponentially on a long enough line.
+    entry = Entry("slow", "NL101", "slow", "regex", "line", "delete-line", "house", patterns=(r"(x+x+)+y",),
+                  builtin=False)
+    entry.patterns = (r"(?:a|aa)+b",)
+    catalogue = Catalogue([entry], timeout=0.05)
+    start = time.perf_counter()
+    assert catalogue.match_line("a" * 60) is None
+    assert time.perf_counter() - start < 2
+    (message,) = catalogue.take_timeouts()
+    assert "timed out" in message and "'slow'" in message
+    assert catalogue.match_line("a" * 60) is None and catalogue.take_timeouts() == []  # disabled after one
+
+
+def test_timeout_becomes_an_nl002_finding(tmp_path):
+    # The configure-time probes hold no "q": this pattern passes them and times out on the article.
+    (tmp_path / "slow.toml").write_text('[[rules]]\nname = "slow"\npattern = \'(?:q|qq)+b\'\n', encoding="utf-8")
+    config = '[residue]\npacks = ["slow.toml"]\ntimeout = 0.02\n'
+    start = time.perf_counter()
+    result = run_json(tmp_path, config, article("q" * 80, "q" * 90), "--select", "NL1")
+    assert time.perf_counter() - start < 10
+    findings = json.loads(result.stdout)
+    errors = [f for f in findings if f["code"] == "NL002"]
+    assert len(errors) == 1 and "'slow'" in errors[0]["message"] and "timed out" in errors[0]["message"]
+    assert result.exit_code == 2
+
+
+def test_pack_errors_name_the_pack_and_rule():
+    with pytest.raises(PackError, match=r"pack 'p', rule 'x': scope line-end needs kind"):
+        parse_pack({"rules": [{"name": "x", "phrases": ["a"], "scope": "line-end"}]}, "p", builtin=False)
+    with pytest.raises(PackError, match="unknown key"):
+        parse_pack({"rules": [{"name": "x", "phrases": ["a"], "phrase": "b"}]}, "p", builtin=False)
+
+
+def test_validate_raises_usage_error():
+    bad = residue.Settings(allow_patterns=("(",))
+    with pytest.raises(UsageError, match="allow-patterns"):
+        residue.validate(bad)
