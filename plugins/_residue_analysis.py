@@ -150,7 +150,7 @@ def _has_markup(text: str) -> bool:
             or ("&" in text and _ENTITY.search(text) is not None)
             or ("{" in text or "}" in text)
             or (";" in text and _LINE_END_SEMICOLON.search(text) is not None)
-            or "[object" in text or "%%" in text or "undefined" in text or "NaN" in text or "null" in text)
+            or "[object" in text or "%%" in text or "undefined" in text)
 
 
 def markup_verdicts(index: int, text: str) -> list[Verdict]:

@@ -62,8 +62,6 @@ ENTRY_KEYS = {"name", "code", "message", "kind", "phrases", "pattern", "patterns
 POSITIONS = ("any", "edge")
 #: Lines longer than this are never whole-line residue (the catalogue's longest notices fit).
 MAX_LINE = 700
-#: Lines matched with one pattern of every alternative before the keyed index is built.
-COLD_LINES = 300
 #: ``line-end`` patterns look at this many trailing characters only.
 TAIL_WINDOW = 120
 
@@ -364,8 +362,6 @@ class Catalogue:
                     inline_parts.append((pattern, entry))
         self.max_phrase = max((len(k) for k in self.phrases), default=0)
         self._index: Optional[_KeyIndex] = None
-        self._cold = 0
-        self._all = None
         self._compiled: list = []
         self._by_key: dict[str, tuple] = {}
         self._contains = _Contains(contains) if contains else None
@@ -428,20 +424,15 @@ class Catalogue:
             if entry is not None:
                 return entry
         if self._line_alts:
-            if self._index is None and self._cold < COLD_LINES:
-                # A short run: one pattern of every alternative beats building the index (~0.1 s).
-                self._cold += 1
-                m = self._everything().fullmatch(c)
-                if m is not None:
-                    return self._line_alts[int(m.lastgroup[1:])][1]
-                chosen = ()
-            else:
-                key = c[:KEY_LENGTH].lower()
-                if _HAS_DIGIT(key):
-                    key = key.translate(_DIGITS)
-                chosen = self._by_key.get(key)
-                if chosen is None:
-                    chosen = self._bucket(key)
+            raw = c[:KEY_LENGTH].lower()
+            chosen = self._by_key.get(raw)  # cached by the raw key: no digit mapping on a hit
+            if chosen is None:
+                key = raw.translate(_DIGITS) if _HAS_DIGIT(raw) else raw
+                index = self._index
+                chosen = self._bucket(key) if index is None or index.possible(key) else ()
+                if len(self._by_key) > 200_000:  # many languages: keep the memory bounded
+                    self._by_key.clear()
+                self._by_key[raw] = chosen
             if chosen:
                 for i in chosen:
                     if self._alternative(i).fullmatch(c) is not None:
@@ -533,24 +524,10 @@ class Catalogue:
 
     def _bucket(self, key: str) -> tuple:
         """The alternatives a line with this key can match: a handful, whatever the catalogue's size."""
-        try:
-            return self._by_key[key]
-        except KeyError:
-            pass
         if self._index is None:
             self._index = _KeyIndex([first_keys(alt) for alt, _ in self._line_alts])
             self._compiled = [None] * len(self._line_alts)
-        chosen = self._index.select(key)
-        if len(self._by_key) > 200_000:  # a corpus of many languages: keep the memory bounded
-            self._by_key.clear()
-        self._by_key[key] = chosen
-        return chosen
-
-    def _everything(self):
-        if self._all is None:
-            self._all = _compile_builtin("|".join(f"(?P<a{i}>{alt})" for i, (alt, _) in enumerate(self._line_alts)),
-                                         re.IGNORECASE)
-        return self._all
+        return self._index.select(key)
 
     def _alternative(self, i: int):
         compiled = self._compiled[i]
@@ -715,6 +692,15 @@ class _KeyIndex:
             for prefix in k.prefixes:
                 self.prefixes.setdefault(prefix, []).append(i)
         self.lengths = sorted({len(p) for p in self.prefixes})
+        # What keys can start with: most lines fail this and never reach select().
+        self.heads = {k[:4] for k in self.words if len(k) >= 4} | {p[:4] for p in self.prefixes if len(p) >= 4}
+        self.short = {k for k in list(self.words) + list(self.prefixes) if len(k) < 4}
+
+    def possible(self, key: str) -> bool:
+        if self.always or key[:4] in self.heads:
+            return True
+        short = self.short
+        return bool(short) and (key in short or key[:1] in short or key[:2] in short or key[:3] in short)
 
     def select(self, key: str) -> tuple:
         found = [self.always, self.words.get(key, ())]
@@ -777,6 +763,14 @@ def _expand(items, states: set, c) -> set:
             states = settled | _expand(list(av[-1]), going, c)
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or getattr(c, "POSSESSIVE_REPEAT", None) is op:
             low, high, sub = av
+            items = list(sub)
+            if high > 2 and len(items) == 1 and len(_chars(*items[0], c) or ()) >= 3:
+                # A run of a character class ("[ |:-]*"): its combinations would swamp the index.
+                # One character of it, then anything.
+                first = _expand(items, going, c)
+                opened = {(p, _OPEN if st == _GOING else st) for p, st in first}
+                states = settled | opened | (set(going) if low == 0 else set())
+                continue
             result = set(going) if low == 0 else set()
             current = going
             # Each turn adds at least a character or changes nothing: KEY_LENGTH + 1 turns settle it.
