@@ -50,6 +50,8 @@ else:  # pragma: no cover - Python 3.9 and 3.10
     import tomli as tomllib
 
 DATA_DIR = Path(__file__).parent / "data" / "residue"
+#: The built-in alternatives' first keys, precomputed by scripts/build_residue_keys.py.
+KEYS_FILE = DATA_DIR / "keys.json"
 
 SCOPES = ("line", "line-contains", "line-end", "inline")
 KINDS = ("phrase", "regex")
@@ -525,7 +527,8 @@ class Catalogue:
     def _bucket(self, key: str) -> tuple:
         """The alternatives a line with this key can match: a handful, whatever the catalogue's size."""
         if self._index is None:
-            self._index = _KeyIndex([first_keys(alt) for alt, _ in self._line_alts])
+            known = _known_keys()
+            self._index = _KeyIndex([_keys_of(alt, known) for alt, _ in self._line_alts])
             self._compiled = [None] * len(self._line_alts)
         return self._index.select(key)
 
@@ -675,6 +678,29 @@ def first_keys(pattern: str) -> Optional[FirstWords]:
         elif prefix:
             words.add(prefix)  # complete, or the whole (short) line
     return FirstWords(frozenset(words), tuple(sorted(prefixes)))
+
+
+def pattern_digest(pattern: str) -> str:
+    import hashlib  # noqa: PLC0415 - only when the index is built
+    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _known_keys() -> dict:
+    """The precomputed first keys of the built-in alternatives (empty when the file is missing)."""
+    import json  # noqa: PLC0415
+    try:
+        return json.loads(KEYS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _keys_of(pattern: str, known: dict) -> Optional[FirstWords]:
+    digest = pattern_digest(pattern)
+    if digest not in known:
+        return first_keys(pattern)  # a pack edited since keys.json was built: work it out
+    found = known[digest]
+    return None if found is None else FirstWords(frozenset(found[0]), tuple(found[1]))
 
 
 class _KeyIndex:

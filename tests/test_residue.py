@@ -509,3 +509,17 @@ def test_validate_raises_usage_error():
     bad = residue.Settings(allow_patterns=("(",))
     with pytest.raises(UsageError, match="allow-patterns"):
         residue.validate(bad)
+
+
+def test_precomputed_first_keys_are_current():
+    """plugins/data/residue/keys.json: rebuild with scripts/build_residue_keys.py after editing a pack."""
+    from newslint_plugins._residue_catalogue import KEYS_FILE, first_keys, pattern_digest
+    known = json.loads(KEYS_FILE.read_text(encoding="utf-8"))
+    catalogue = Catalogue(ENTRIES)
+    stale = []
+    for alternative, entry in catalogue._line_alts:
+        found = first_keys(alternative)
+        expected = None if found is None else [sorted(found.words), list(found.prefixes)]
+        if known.get(pattern_digest(alternative), "missing") != expected:
+            stale.append(entry.name)
+    assert stale == [], "run scripts/build_residue_keys.py"
