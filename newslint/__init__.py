@@ -10,7 +10,7 @@ import pluggy
 
 from ._config import Config, OptionParser
 from ._errors import ExitCode, UsageError
-from ._executor import Executor, ExecutorFactory
+from ._executor import Executor, ExecutorFactory, corpus_map
 from ._model import (Applicability, Article, ArticleRef, Edit, Finding, Fix, Line, Location,
                      ReadError, RunSummary, Severity)
 from ._reporting import Command, Reporter, ReporterFactory
@@ -26,5 +26,5 @@ __all__ = [
     "Applicability", "Article", "ArticleRef", "Command", "Config", "Edit", "Executor", "ExecutorFactory",
     "ExitCode", "Finding",
     "Fix", "Line", "Location", "OptionParser", "ReadError", "Reporter", "ReporterFactory", "Rule",
-    "RunSummary", "Session", "Severity", "UsageError", "hookimpl", "__version__",
+    "RunSummary", "Session", "Severity", "UsageError", "corpus_map", "hookimpl", "__version__",
 ]

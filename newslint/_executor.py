@@ -45,8 +45,32 @@ class Executor:
         for batch in batches:
             yield self.task(batch)
 
+    def map_calls(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """``function(item)`` for each item, in order, on this executor's workers.
+
+        Used by :func:`corpus_map` during ``finalize``; ``function`` must be a
+        module-level function and the items picklable.
+        """
+        return map(function, items)
+
     def close(self) -> None:
         """Release workers; called once, also after an error."""
+
+
+#: The executor of the run in progress, for corpus_map().
+_CURRENT: Optional[Executor] = None
+
+
+def corpus_map(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """Map ``function`` over ``items`` on the run's executor, results in order.
+
+    A corpus rule's ``finalize`` calls this to spread its own work (e.g. one
+    shard of a fingerprint index per call) over local worker processes or a
+    Dask cluster; outside a run, or in a serial run, it is the built-in ``map``.
+    The results must not depend on where the calls ran.
+    """
+    executor = _CURRENT
+    return executor.map_calls(function, items) if executor is not None else map(function, items)
 
 
 ExecutorFactory = Callable[[Task, "Config"], Executor]
@@ -89,6 +113,15 @@ class ProcessExecutor(Executor):
                 yield self._result(*pending.popleft())
         while pending:
             yield self._result(*pending.popleft())
+
+    def map_calls(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        pending: deque["Future"] = deque()
+        for item in items:
+            pending.append(self.pool.submit(function, item))
+            if len(pending) > 2 * self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def _result(self, batch: list, future: "Future") -> list:
         try:

@@ -178,6 +178,17 @@ def jobs_of(session: Session, files: list[str], cache: Optional[ResultCache],
         yield "articles", batch
 
 
+def finalize_on(executor: Executor, ruleset: RuleSet, collected: dict, checker: Checker) -> list[Finding]:
+    """Corpus ``finalize`` with :func:`newslint.corpus_map` bound to this run's executor."""
+    from . import _executor
+
+    _executor._CURRENT = executor
+    try:
+        return finalize(ruleset, collected, checker)
+    finally:
+        _executor._CURRENT = None
+
+
 def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCode:
     """Check every path of the run; findings stream to ``reporter``."""
     config = session.config
@@ -276,18 +287,18 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
                     take(ref, result, len(article.text))
         if current is not None:
             end_file(current)
-    finally:
-        executor.close()
         if cache is not None:
             cache.close()
         progress.close()
-    if ruleset.corpus_rules:
-        corpus = finalize(ruleset, collected, checker)
-        corpus.sort(key=lambda f: (f.path, f.sort_key))
-        for finding in corpus:
-            suppressions = corpus_suppressions.get((finding.path, finding.record))
-            if suppressions is None or not suppressions.suppresses(finding):
-                report(finding)
+        if ruleset.corpus_rules:
+            corpus = finalize_on(executor, ruleset, collected, checker)
+            corpus.sort(key=lambda f: (f.path, f.sort_key))
+            for finding in corpus:
+                suppressions = corpus_suppressions.get((finding.path, finding.record))
+                if suppressions is None or not suppressions.suppresses(finding):
+                    report(finding)
+    finally:
+        executor.close()
     summary.seconds = now() - started
     reporter.finish(summary)
     list(session.plugins.call_each("newslint_run_finished", summary=summary, config=config))

@@ -66,6 +66,15 @@ class DaskExecutor(Executor):
         while pending:
             yield pending.popleft().result()
 
+    def map_calls(self, function, items) -> Iterator[Any]:
+        pending: deque = deque()
+        for item in items:
+            pending.append(self.client.submit(function, item, pure=False))
+            if len(pending) > 2 * self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:

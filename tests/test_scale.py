@@ -115,3 +115,58 @@ def test_damaged_cache_is_ignored(mixed_corpus, tmp_path):
     result = run_cli(["check", "--isolated", "--jobs", "1", "--select", "TST020", "--cache-dir", str(cache),
                       "corpus"], [CountingPlugin()])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
+
+
+def shard_first_words(shard):
+    """Module level, so worker processes can run it: the first words of a shard, with the worker's pid."""
+    import os
+    return os.getpid(), sorted(words[0] for words in shard if words)
+
+
+class ShardedRule(Rule):
+    """## What it does
+    A corpus rule whose finalize spreads shards over corpus_map.
+
+    ## Why is this bad?
+    Test rule.
+
+    ## Example
+    Any corpus.
+
+    ## Fix safety
+    No fix.
+    """
+
+    code = "TST030"
+    name = "sharded"
+    summary = "Sharded"
+    pids: set = set()
+
+    def collect(self, article):
+        return article.text.split()[:3]
+
+    def finalize(self, collected):
+        from newslint import corpus_map
+
+        shards = [[words for _, words in collected[i::4]] for i in range(4)]
+        results = list(corpus_map(shard_first_words, shards))
+        ShardedRule.pids = {pid for pid, _ in results}
+        ref = collected[0][0]
+        firsts = sorted(w for _, words in results for w in words)
+        yield self.finding_at(ref, 1, f"{len(firsts)} first words, {len(set(firsts))} distinct")
+
+
+class ShardedPlugin:
+    @hookimpl
+    def newslint_register_rules(self, register, config):
+        register(ShardedRule())
+
+
+def test_corpus_map_runs_finalize_shards_on_the_workers(mixed_corpus):
+    import os
+    argv = ["check", "--isolated", "--no-cache", "--format", "json", "--select", "TST030", "corpus"]
+    serial = run_cli([*argv, "--jobs", "1"], [ShardedPlugin()])
+    assert ShardedRule.pids == {os.getpid()}
+    parallel = run_cli([*argv, "--jobs", "2"], [ShardedPlugin()])
+    assert os.getpid() not in ShardedRule.pids
+    assert parallel.stdout == serial.stdout and "269 first words" in serial.stdout
