@@ -419,7 +419,8 @@ def _clusters(rows: list[_Line], result: Analysis, claimed: dict[int, str]) -> N
     Residue comes in blocks (a share bar, a newsletter box, a list of links, a
     footer). A block is a run of lines that are each known residue or short and
     sentence-less; when it holds known residue and at least two unexplained
-    lines, those lines are residue too. One short line next to an
+    lines, and no more than three unexplained lines per known one, those lines
+    are residue too. One short line next to an
     "Advertisement" is a subhead, and a list with no residue near it is body.
     Bylines and datelines belong to a block but are never reported.
     """
@@ -428,7 +429,8 @@ def _clusters(rows: list[_Line], result: Analysis, claimed: dict[int, str]) -> N
     def close() -> None:
         known = [j for j in block if j in claimed]
         unknown = [j for j in block if j not in claimed and not is_meta(rows[j].text)]
-        if known and len(unknown) >= 2:
+        # A list in the body with one known line near it is still a list: residue blocks are mostly residue.
+        if known and len(unknown) >= 2 and 3 * len(known) >= len(unknown):
             for j in unknown:
                 result.add(Verdict(CLUSTER, rows[j].index, f"short non-sentence line in a block of "
                                    f"residue (lines {rows[block[0]].index + 1}-{rows[block[-1]].index + 1})",
