@@ -458,6 +458,12 @@ class Catalogue:
         for compiled, entry in self.user_line:
             if entry.name not in self.disabled and self._run(compiled.fullmatch, c, entry):
                 return entry
+        if c[0] == "(" and c[-1] == ")" and len(c) > 2:
+            # A notice in brackets, "(Story continues below)", is the notice.
+            inner = c[1:-1].strip()
+            entry = self.match_line(inner, clean(inner), scan) if inner else None
+            if entry is not None:
+                return entry
         if text.rstrip()[-1:] in _SENTENCE_END_RAW:
             return None  # a line ending like a sentence never ends with a credit (see match_end)
         return self.match_end(text)

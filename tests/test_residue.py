@@ -377,6 +377,12 @@ def naive_match(catalogue: Catalogue, text: str):
             if e.kind == "regex" and e.scope == "line" and e.triggers and \
                     any(t in c.lower() for t in e.triggers) and any(re.fullmatch(p, c, re.I) for p in e.patterns):
                 return e
+        if c[0] == "(" and c[-1] == ")" and c[1:-1].strip():
+            inner = naive_match(catalogue, c[1:-1].strip())
+            if inner is not None:
+                return inner
+    if text.rstrip()[-1:] in tuple(".?!\"'\u2019\u201d"):
+        return None
     return catalogue.match_end(text)
 
 
