@@ -18,6 +18,7 @@ Each entry::
     position = "edge"                    # optional: only before the body's first paragraph or after its last
     triggers = ["(", "credit"]           # optional pre-check: for scope line, the line must contain one of
                                          # these; for line-end, the match starts where one last occurs
+    max-words = 8                        # optional, line-end: only lines of at most this many words
     examples = ["Advertisement"]         # optional: lines the entry must match (tested)
 
 Whole-line entries compare the line's *clean* form: trimmed, whitespace
@@ -60,7 +61,7 @@ LINE_SCOPES = ("line", "line-contains", "line-end")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 ENTRY_KEYS = {"name", "code", "message", "kind", "phrases", "pattern", "patterns", "scope", "fix",
-              "list-heading", "position", "triggers", "examples", "description"}
+              "list-heading", "position", "triggers", "max-words", "examples", "description"}
 POSITIONS = ("any", "edge")
 #: Lines longer than this are never whole-line residue (the catalogue's longest notices fit).
 MAX_LINE = 700
@@ -129,6 +130,7 @@ class Entry:
     list_heading: bool = False
     position: str = "any"
     triggers: tuple[str, ...] = ()
+    max_words: int = 0
     examples: tuple[str, ...] = ()
     builtin: bool = True
 
@@ -210,9 +212,14 @@ def parse_entry(raw: Any, pack: str, builtin: bool, index: int) -> Entry:
     triggers = tuple(t.lower() for t in _strings(raw.get("triggers", ()), where, "triggers"))
     if triggers and (scope not in ("line", "line-end") or kind != "regex"):
         raise _fail(where, "triggers only apply to regex rules with scope \"line\" or \"line-end\"")
+    max_words = raw.get("max-words", 0)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
+        raise _fail(where, "max-words must be a positive whole number")
+    if max_words and scope != "line-end":
+        raise _fail(where, "max-words only applies to scope = \"line-end\"")
     examples = _strings(raw.get("examples", ()), where, "examples")
     return Entry(name, code, message, kind, scope, fix, pack, phrases, patterns, list_heading,
-                 position, triggers, examples, builtin)
+                 position, triggers, max_words, examples, builtin)
 
 
 def parse_pack(data: dict[str, Any], default_name: str, builtin: bool, path: Optional[str] = None) -> Pack:
@@ -480,7 +487,7 @@ class Catalogue:
             for trigger, at in last.items():
                 combined = self._end_triggered[trigger]
                 m = combined.compiled().match(tail, at)
-                if m is not None:
+                if m is not None and _fits(combined.entries[m.lastgroup], text):
                     return combined.entries[m.lastgroup]
             # A trigger inside a longer one ("pic" in "picture") is found through its own last occurrence.
             for trigger in self._end_nested:
@@ -489,11 +496,11 @@ class Catalogue:
                     at = low.rfind(trigger)
                     if at >= 0:
                         m = combined.compiled().match(tail, at)
-                        if m is not None:
+                        if m is not None and _fits(combined.entries[m.lastgroup], text):
                             return combined.entries[m.lastgroup]
         if self._end is not None:
             m = self._end.compiled().search(tail)
-            if m is not None:
+            if m is not None and _fits(self._end.entries[m.lastgroup], text):
                 return self._end.entries[m.lastgroup]
         for compiled, entry in self.user_end:
             if entry.name not in self.disabled:
@@ -562,6 +569,11 @@ class Catalogue:
     def take_timeouts(self) -> list[str]:
         messages, self.timeouts = self.timeouts, []
         return messages
+
+
+def _fits(entry: Entry, text: str) -> bool:
+    """Whether a line-end match counts: the line is short enough for the entry's ``max-words``."""
+    return not entry.max_words or len(text.split()) <= entry.max_words
 
 
 def _compile_builtin(source: str, flags: int):

@@ -276,6 +276,13 @@ def test_body_lines_with_agency_names_are_not_credits(line):
     assert flagged(article(line)) == set()
 
 
+def test_footer_fragment_only_on_short_lines():
+    assert flagged(article(tail=("Example Media Publications Pty Limited,",))) == {5}
+    wrapped = "said Samuel Hunter, senior vice president for equity trading at Example Brothers Inc,"
+    assert flagged(article(wrapped)) == set()
+    assert flagged("CBS/FOX VIDEO SEES HIGHER 1987 REVENUES\n" + "\n".join(BODY)) == set()
+
+
 # -- NL105: markup -------------------------------------------------------------------------------
 
 def test_markup_tags_entities_and_placeholders():
