@@ -2,10 +2,10 @@
 
 The catalogue says which lines are known residue; the context around them
 finds the rest: the link titles under a "Related" heading, the caption above a
-credit line, the copy of a caption repeated with its credit, runs of headline
-lines with no heading, and the short non-sentence lines after the body ends.
-Each rule reads its own part of the result, so an article is analysed once
-however many residue rules are selected.
+credit line, the copy of a caption printed again with its credit, and the
+unknown short lines inside a block of known residue. Each rule reads its own
+part of the result, so an article is analysed once however many residue rules
+are selected, and an article with nothing to look at ends after one pass.
 """
 
 from __future__ import annotations
@@ -60,18 +60,12 @@ _MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)
 _BYLINE = re.compile(r"^(?:by|written by|words by|reporting by|story by|from)\s", re.IGNORECASE)
 
 
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def ends_sentence(text: str) -> bool:
-    stripped = text.rstrip()
-    return bool(stripped) and stripped[-1] in END_PUNCT
-
-
 def is_body_like(text: str, words: int) -> bool:
-    """A paragraph of running text: a sentence of six words or more, or a long line whatever its end."""
-    return words >= 25 or (words >= 6 and ends_sentence(text))
+    """A paragraph of running text: a sentence of six words or more, or a long line whatever its end.
+
+    (``analyse`` inlines this test in its first loop.)
+    """
+    return words >= 25 or (words >= 6 and text.rstrip()[-1:] in END_PUNCT)
 
 
 def is_meta(text: str) -> bool:
@@ -93,10 +87,10 @@ def is_caps_promo(text: str, words: int) -> bool:
     All-capitals subheads exist ("HOW TO USE A WATER BATH CANNER") but are short
     and often questions; promoted headlines are full headlines.
     """
-    if words < 8 or len(text) > 200 or text.upper() != text:
+    if words < 8 or len(text) > 200 or not text.isupper():
         return False
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 25 and all(c.isupper() for c in letters) and not text.rstrip().endswith((".", "?", ":"))
+    letters = sum(1 for c in text if c.isalpha())
+    return letters >= 25 and not text.rstrip().endswith((".", "?", ":"))
 
 
 _CLOSERS = "\"'”’»)]"
@@ -245,9 +239,10 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
         if not line_text or line_text.isspace():
             continue
         length = len(line_text)
-        if length >= previous_length - 4 and line_text[:12].lower() == previous:
+        head = line_text[:12].lower()
+        if head == previous and length >= previous_length - 4:
             similar = True
-        previous, previous_length = line_text[:12].lower(), length
+        previous, previous_length = head, length
         if directives and _DIRECTIVE.match(line_text):
             append((index, line_text, "", 0, None, False, 1))
             continue
@@ -258,7 +253,7 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
         words = c.count(" ") + 1
         entry = match_line(line_text, c, scan)
         if entry is None:
-            if words >= 6:
+            if words >= 6:  # is_body_like, inlined
                 body = words >= 25 or line_text.rstrip()[-1:] in END_PUNCT
                 if body:
                     seen_body = True

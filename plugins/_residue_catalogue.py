@@ -41,7 +41,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
@@ -95,7 +95,8 @@ def normalise(text: str) -> str:
 
 def clean(text: str) -> str:
     """The form whole-line entries match: see the module docstring."""
-    text = normalise(text)
+    if not text.isascii():
+        text = normalise(text)
     if "  " in text or "\t" in text:
         text = _SPACES.sub(" ", text)
     text = text.strip()
