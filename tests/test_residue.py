@@ -161,6 +161,17 @@ def test_known_residue_lines(line):
     "“We will not sit on our hands,” the ambassador said.",
     "Copyright law has not kept pace with the technology, lawyers for the studios argued.",
     "The European Commission said the company may earn a commission on each sale.",
+    "Watch out for black ice on the roads tonight, forecasters warned.",
+    "Share prices fell 3% on Tuesday after the results.",
+    "Comments by the minister drew criticism from the opposition.",
+    "Video footage showed the car hitting the barrier at speed.",
+    "Follow-up talks are scheduled for next week in Geneva.",
+    "Home prices rose 5% in the year to March, the agency said.",
+    "Tags on the luggage identified the owner as a Canadian citizen.",
+    "Copyright lawsuits filed in 2019 rose sharply, the report found.",
+    "In this photo-heavy book, the author traces the city's decline.",
+    "Sponsored by Democrats, the bill passed on a party-line vote.",
+    "More than 2,500 civilians were killed in the fighting last year.",
 ])
 def test_body_sentences_with_residue_words_are_not_flagged(line):
     assert flagged(article(line)) == set()
