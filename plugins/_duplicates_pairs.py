@@ -11,6 +11,7 @@ with union-find; rewrites and partial copies stay pairs and are never chained.
 
 from __future__ import annotations
 
+import gc
 import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -21,8 +22,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Optio
 from ._duplicates_sketch import K, Sketch, u32
 
 _LITTLE = sys.byteorder == "little"
-#: Postings per partition of the inverted index (about 200 MB of Python objects at most).
-PARTITION_POSTINGS = 2_000_000
+#: Postings per partition of the inverted index (about 150 MB of Python objects at most).
+PARTITION_POSTINGS = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -210,25 +211,32 @@ def candidate_pairs(fingerprints: Sequence[bytes], members: Sequence[int], max_d
     groups = common_postings(fingerprints, members, max_df, partition_postings)
     for a in members:
         data = fingerprints[a]
-        lists = [g for g in map(groups.get, u32(data)) if g is not None]
+        lists = list(filter(None, map(groups.get, _view(data))))  # a packed pair is never 0
         if not lists:
             continue
         counts: Counter = Counter()
         for g in lists:
-            counts.update(g[bisect_right(g, a):])  # only the later articles: each pair once
-        if not counts:
-            continue
+            if g.__class__ is int:  # a fingerprint of exactly two articles, packed
+                if g >> 32 == a:
+                    counts[g & 0xFFFFFFFF] += 1
+            else:
+                counts.update(g[bisect_right(g, a):])  # only the later articles: each pair once
         size_a = len(data) // 4
         for b, n in counts.items():
+            # Most later articles share one stock phrase: settle those with one comparison.
+            if n == 1 and size_a > 1 and len(fingerprints[b]) > 4:
+                continue
             smaller = min(size_a, len(fingerprints[b]) // 4)
             if n >= min(2, smaller) and n >= min_ratio * smaller:
                 yield a, b, n
 
 
 def common_postings(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
-                    partition_postings: int = PARTITION_POSTINGS) -> dict[int, tuple[int, ...]]:
+                    partition_postings: int = PARTITION_POSTINGS) -> dict[int, Any]:
     """The inverted index fingerprint -> articles (ascending), for the fingerprints found in
-    2..max_df of ``members``: built one value range at a time, so memory stays bounded."""
+    2..max_df of ``members``: built one value range at a time, so memory stays bounded.
+    Most common fingerprints are in exactly two articles: those are one int, a << 32 | b
+    (a third of the memory of a tuple), the others a tuple."""
     total = sum(len(fingerprints[d]) for d in members) // 4
     parts = max(1, -(-total // partition_postings))
     groups: dict[int, tuple[int, ...]] = {}
@@ -242,7 +250,7 @@ def common_postings(fingerprints: Sequence[bytes], members: Sequence[int], max_d
             found.setdefault(keys[j], []).append(owners[j])
         del keys, owners, common
         for k, v in found.items():
-            groups[k] = tuple(v)
+            groups[k] = (v[0] << 32) | v[1] if len(v) == 2 else tuple(v)
     return groups
 
 
@@ -253,6 +261,8 @@ def candidate_counts(fingerprints: Sequence[bytes], members: Sequence[int], max_
     n = len(fingerprints)
     pairs: dict[int, int] = {}
     for g in common_postings(fingerprints, members, max_df, partition_postings).values():
+        if g.__class__ is int:
+            g = (g >> 32, g & 0xFFFFFFFF)
         for x, a in enumerate(g):
             for b in g[x + 1:]:
                 pairs[a * n + b] = pairs.get(a * n + b, 0) + 1
@@ -362,6 +372,19 @@ class _GramSets:
 def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thresholds,
             stats: Optional[dict[str, int]] = None) -> list[Report]:
     """Every duplicate finding of a corpus, as reports on the later articles."""
+    # Pairing allocates millions of small containers and makes no reference cycles: the
+    # cyclic collector would only re-walk every sketch of the corpus again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(sketches, dates, t, stats)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thresholds,
+             stats: Optional[dict[str, int]]) -> list[Report]:
     eligible = [i for i, s in enumerate(sketches) if s.tokens >= t.min_words]
     first: dict[int, int] = {}  # exact key -> its first article
     copies: dict[int, list[int]] = {}  # only keys with several articles (saves memory at scale)
