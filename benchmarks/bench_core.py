@@ -102,8 +102,14 @@ def proselint(path: Path, sample: int) -> None:
         size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
         start = time.perf_counter()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # proselint 0.16 takes `check PATHS`; older releases take the paths alone.
+        command = [str(exe), "check"] if "check" in subprocess.run([str(exe), "--help"], capture_output=True,
+                                                                    text=True).stdout else [str(exe)]
         for i in range(0, len(files), 200):
-            subprocess.run([str(exe), *files[i:i + 200]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.run([*command, *files[i:i + 200]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if proc.returncode not in (0, 1):
+                print(f"proselint failed (exit {proc.returncode}): {proc.stderr.decode()[-300:]}")
+                return
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

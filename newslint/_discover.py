@@ -21,9 +21,9 @@ DEFAULT_EXCLUDE = [".git", ".venv", "venv", "node_modules", "__pycache__", "buil
                    ".newslint_cache", "*.egg-info"]
 
 
-def _git_visible(folder: Path) -> Optional[set[str]]:
-    """Absolute paths of the files git does not ignore below ``folder``; None outside a work tree."""
-    probe = folder.resolve()
+def _git_visible(folder: str) -> Optional[set[str]]:
+    """Paths, relative to ``folder``, of the files git does not ignore below it; None outside a work tree."""
+    probe = Path(folder).resolve()
     if not any((p / ".git").exists() for p in (probe, *probe.parents)):
         return None
     try:
@@ -31,7 +31,7 @@ def _git_visible(folder: Path) -> Optional[set[str]]:
                               "--exclude-standard"], capture_output=True, timeout=30, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return {os.path.realpath(os.path.join(probe, name)) for name in out.decode("utf-8", "replace").split("\0") if name}
+    return {name for name in out.decode("utf-8", "replace").split("\0") if name}
 
 
 def _compile(patterns: Iterable[str]) -> "re.Pattern[str]":
@@ -72,18 +72,28 @@ class Discovery:
                 yield given
 
     def walk(self, top: str) -> Iterator[str]:
-        visible = _git_visible(Path(top))
+        """The files below ``top``, working on strings: a corpus folder has many thousands of them."""
+        visible = _git_visible(top)
+        # Paths below top, relative to the config root, for the exclude patterns (computed once).
+        try:
+            base = Path(top).resolve().relative_to(self.root).as_posix()
+            base = "" if base == "." else base + "/"
+        except ValueError:
+            base = None
+        exclude = self.exclude.match
         found = []
         for folder, dirs, files in os.walk(top):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and not self.excluded(Path(folder, d))]
+            below = os.path.relpath(folder, top)
+            below = "" if below == "." else below.replace(os.sep, "/") + "/"
+            dirs[:] = [d for d in dirs if not d.startswith(".") and not exclude(d)
+                       and not (base is not None and exclude(base + below + d))]
             for name in files:
-                if name.startswith(".") or not self.included(name):
+                if name.startswith(".") or not self.include.match(name) or exclude(name):
                     continue
-                full = os.path.normpath(os.path.join(folder, name))
-                if self.excluded(Path(full)):
+                if base is not None and exclude(base + below + name):
                     continue
-                if visible is not None and os.path.realpath(full) not in visible:
+                if visible is not None and below + name not in visible:
                     continue
-                found.append(full)
+                found.append(os.path.normpath(os.path.join(folder, name)))
         # Sorted by path components, so a folder's files and subfolders interleave as `ls -R` sorts them.
-        yield from sorted(found, key=lambda p: Path(p).parts)
+        yield from sorted(found, key=lambda p: p.split(os.sep))

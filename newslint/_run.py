@@ -151,10 +151,15 @@ def jobs_of(session: Session, files: list[str], cache: Optional[ResultCache],
     """The run's work in report order: ("articles", [...]), ("error", ReadError), ("cached", (path, results))."""
     batch: list[Article] = []
     size = 0
-    for path in files:
-        key = cache.key(path) if cache is not None else None
+    hits: dict[str, list] = {}
+    for index, path in enumerate(files):
+        if cache is not None and index % 500 == 0:
+            # Look up the next 500 files at once: a warm run over a folder is mostly lookups.
+            upcoming = {p: cache.key(p) for p in files[index:index + 500]}
+            hits = cache.get_many([k for k in upcoming.values() if k is not None])
+        key = upcoming.get(path) if cache is not None else None
         if key is not None:
-            results = cache.get(key)
+            results = hits.pop(key, None)
             if results is not None:
                 if batch:
                     yield "articles", batch
