@@ -270,7 +270,8 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
         for (kind, payload), output in in_order(executor, jobs_of(session, files, cache, keys)):
             if kind == "error":
                 start_file(payload.path)
-                file_results.append(("error", payload))
+                if payload.path in keys:
+                    file_results.append(("error", payload))
                 report(read_error_finding(payload))
             elif kind == "cached":
                 path, results = payload
@@ -288,7 +289,8 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
                         fixes.add(article, article.with_text(result.fixed_text))
                     if result.fixed and article.writer is None:
                         result.fixed = 0  # nothing will be written, so nothing was fixed
-                    file_results.append(("article", ref, result, len(article.text)))
+                    if article.path in keys:  # kept only for a file the cache will store
+                        file_results.append(("article", ref, result, len(article.text)))
                     take(ref, result, len(article.text))
         if current is not None:
             end_file(current)
