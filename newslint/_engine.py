@@ -12,7 +12,7 @@ import fnmatch
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from . import _suppress
 from ._config import Config
@@ -168,7 +168,7 @@ def read_articles(path: str, read: Reader) -> Iterator[Article | ReadError]:
         yield ReadError(path, f"cannot read: {describe_exception(error)}")
 
 
-def finalize(ruleset: RuleSet, collected: dict[str, list[tuple[ArticleRef, Any]]],
+def finalize(ruleset: RuleSet, collected: Mapping[str, Sequence[tuple[ArticleRef, Any]]],
              checker: Checker) -> list[Finding]:
     """Corpus findings, filtered by per-file ignores and the article-wide suppressions."""
     findings: list[Finding] = []

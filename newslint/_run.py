@@ -10,6 +10,7 @@ from typing import Any, Iterable, Iterator, Optional, TextIO, Union
 
 from . import _suppress
 from ._cache import ResultCache, settings_fingerprint
+from ._collected import make_store
 from ._config import Config
 from ._corerules import PLUGIN_ERROR
 from ._discover import Discovery
@@ -205,10 +206,10 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
     worker = Worker(checker, fixing, bool(config.get("unsafe-fixes")))
     fixes = FixState(session, bool(config.get("diff")))
     want_metrics = bool(config.get("metrics") or config.get("statistics"))
-    collected: dict[str, list[tuple[ArticleRef, Any]]] = {}
     corpus_suppressions: dict[tuple[str, Optional[int]], _suppress.Suppressions] = {}
     files = list(session.iter_files(config.paths or ["."]))
     executor, total_bytes = make_executor(session, worker, files)
+    store = make_store(total_bytes)
     cache = make_cache(session, rules)
     progress = Progress(session.stderr, total_bytes, not config.get("no-progress"))
     if config.get("verbose"):
@@ -252,8 +253,7 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
         summary.articles += 1
         summary.bytes += size
         summary.fixed += result.fixed
-        for code, value in result.collected.items():
-            collected.setdefault(code, []).append((ref, value))
+        store.add(ref, result.collected)
         if result.suppressions is not None:
             corpus_suppressions[(ref.path, ref.record)] = result.suppressions
         for finding in result.findings:
@@ -298,6 +298,7 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
             cache.close()
         progress.close()
         if ruleset.corpus_rules:
+            collected = {rule.code: store.values_of(rule.code) for rule in ruleset.corpus_rules}
             corpus = finalize_on(executor, ruleset, collected, checker)
             corpus.sort(key=lambda f: (f.path, f.sort_key))
             for finding in corpus:
@@ -306,6 +307,7 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
                     report(finding)
     finally:
         executor.close()
+        store.close()
     summary.seconds = now() - started
     reporter.finish(summary)
     list(session.plugins.call_each("newslint_run_finished", summary=summary, config=config))

@@ -170,3 +170,29 @@ def test_corpus_map_runs_finalize_shards_on_the_workers(mixed_corpus):
     parallel = run_cli([*argv, "--jobs", "2"], [ShardedPlugin()])
     assert os.getpid() not in ShardedRule.pids
     assert parallel.stdout == serial.stdout and "269 first words" in serial.stdout
+
+
+def test_corpus_values_on_disk_give_the_same_findings(mixed_corpus, monkeypatch):
+    from newslint import _collected
+
+    argv = ["check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", "--select", "TST004,TST030",
+            "corpus"]
+    in_memory = run_cli(argv, [TestPlugin(), ShardedPlugin()])
+    monkeypatch.setattr(_collected, "SPILL_BYTES", 0)
+    on_disk = run_cli(argv, [TestPlugin(), ShardedPlugin()])
+    assert on_disk.stdout == in_memory.stdout and "TST004" in on_disk.stdout
+
+
+def test_collected_sequence_reads_from_disk():
+    from newslint import ArticleRef
+    from newslint._collected import CorpusStore
+
+    store = CorpusStore(on_disk=True)
+    shared = {"big": list(range(100))}
+    for i in range(5):
+        store.add(ArticleRef("a.jsonl", i + 1), {"TST1": shared, "TST2": i} if i % 2 else {"TST2": i})
+    one, two = store.values_of("TST1"), store.values_of("TST2")
+    assert len(one) == 2 and len(two) == 5 and len(store.memory) == 0
+    assert [ref.record for ref, _ in one] == [2, 4] and one[1][1] == shared
+    assert list(v for _, v in two) == [0, 1, 2, 3, 4] and two[-1][0].record == 5 and two[1:3][0][1] == 1
+    store.close()
