@@ -207,10 +207,16 @@ class Analyser:
         return result
 
     def _paragraph(self, text: str, pos: int, cache: dict) -> Paragraph:
+        # Cues come in text order: the paragraph of the previous cue usually holds this one too,
+        # and finding the line breaks again would rescan a one-line page for every cue.
+        last = cache.get(-1)
+        if last is not None and last.start <= pos <= last.end:
+            return last
         start, end = paragraph_bounds(text, pos)
         para = cache.get(start)
         if para is None:
             para = cache[start] = Paragraph(text, start, end)
+        cache[-1] = para
         return para
 
     # -- one cue -------------------------------------------------------------
@@ -692,7 +698,7 @@ class Analyser:
             if pronoun in ("i", "we", "me", "us"):
                 continue  # the writer's own voice, outside quotes
             singular = pronoun in ("he", "she", "him", "her")
-            nearby = [p for p in out if p.end >= a.start - PRONOUN_REACH]
+            nearby = _within_reach(out, a.start - PRONOUN_REACH)
             if pronoun == "it":
                 # "it said": an organisation or a document, never a person or a group.
                 things = [p for p in nearby if p.verdict.category in THING_CATEGORIES]
@@ -753,3 +759,21 @@ class Analyser:
                     and word.lower() not in self.lex.heads and len(word) > 1 and not word.isupper():
                 return True
         return False
+
+
+def _within_reach(found: list, limit: int) -> list:
+    """The attributions in ``found`` (in text order) that end at or after ``limit``.
+
+    Walks back from the newest only as far as the reach: a page scraped into one
+    paragraph can hold thousands of attributions, and a scan of all of them for
+    every pronoun is quadratic. An attribution's phrase is a bounded window, so
+    one that starts far before ``limit`` cannot reach it.
+    """
+    near = []
+    for p in reversed(found):
+        if p.end >= limit:
+            near.append(p)
+        elif p.start < limit - 4096:
+            break
+    near.reverse()
+    return near

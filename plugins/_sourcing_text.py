@@ -31,22 +31,20 @@ TOKEN = regex.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:['’&/\-]\w+|\.\w+)*|[^\w\s]")
 class Paragraph:
     """One line of the article (a paragraph in news text), with its quotes and sentences."""
 
-    __slots__ = ("start", "end", "quotes", "quote_ends", "sentences")
+    __slots__ = ("start", "end", "quotes", "quote_starts", "quote_ends", "sentences")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.start = start
         self.end = end
         self.quotes = quote_spans(text, start, end)
+        self.quote_starts = [s for s, _ in self.quotes]
         self.quote_ends = [e for _, e in self.quotes]
         self.sentences = sentence_starts(text, start, end)
 
     def in_quote(self, pos: int) -> bool:
-        for s, e in self.quotes:
-            if s < pos < e:
-                return True
-            if s > pos:
-                break
-        return False
+        # Binary search: a scraped page can be one paragraph with thousands of quotes.
+        i = bisect.bisect_left(self.quote_starts, pos) - 1
+        return i >= 0 and pos < self.quotes[i][1]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """The sentence (start, end) around ``pos``."""
@@ -63,10 +61,8 @@ class Paragraph:
         return None
 
     def next_quote_start(self, lo: int, hi: int) -> int:
-        for s, _ in self.quotes:
-            if s >= lo:
-                return min(s, hi)
-        return hi
+        i = bisect.bisect_left(self.quote_starts, lo)
+        return min(self.quote_starts[i], hi) if i < len(self.quote_starts) else hi
 
 
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
