@@ -385,18 +385,20 @@ def analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thr
 
 def _analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Thresholds,
              stats: Optional[dict[str, int]]) -> list[Report]:
-    eligible = [i for i, s in enumerate(sketches) if s.tokens >= t.min_words]
     first: dict[int, int] = {}  # exact key -> its first article
     copies: dict[int, list[int]] = {}  # only keys with several articles (saves memory at scale)
-    for i in eligible:
-        key = sketches[i].key
-        known = first.setdefault(key, i)
-        if known != i:
-            copies.setdefault(key, [known]).append(i)
+    fps = []
+    # One pass over the sketches, keeping only the compact fingerprints: for a large corpus
+    # ``sketches`` is read from disk, and later steps fetch just the few they verify.
+    for i, sketch in enumerate(sketches):
+        fps.append(sketch.fingerprints)
+        if sketch.tokens >= t.min_words:
+            known = first.setdefault(sketch.key, i)
+            if known != i:
+                copies.setdefault(sketch.key, [known]).append(i)
     reps = sorted(first.values())
-    del first, eligible
-    fps = [s.fingerprints for s in sketches]
-    n = len(sketches)
+    del first
+    n = len(fps)
     sets = _GramSets(sketches)
     uf = _UnionFind()
     shared_pairs: list[tuple[int, int, Comparison]] = []

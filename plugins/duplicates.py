@@ -88,9 +88,11 @@ class Analysis:
 
     def findings(self, code: str, collected: Sequence[tuple[ArticleRef, Any]]) -> list[Finding]:
         """This rule's findings; the corpus is analysed once however many NL4 rules run."""
-        key = (len(collected), sum(s.key for _, s in collected),
-               tuple((r.path, r.record) for r, _ in collected[:1]),
-               tuple((r.path, r.record) for r, _ in collected[-1:]))
+        # Which corpus this is, from up to 64 evenly spaced articles: reading all of a large
+        # (on-disk) corpus once per NL4 rule just to compare would cost more than the memo saves.
+        step = max(1, len(collected) // 64)
+        sample = [collected[i] for i in range(0, len(collected), step)] + list(collected[-1:])
+        key = (len(collected), tuple((r.path, r.record, s.key) for r, s in sample))
         if key != self._memo_key:
             self._memo_key = key
             self._memo = {}
@@ -101,9 +103,10 @@ class Analysis:
     def _analyse(self, collected: Sequence[tuple[ArticleRef, Any]]) -> dict[str, list[Finding]]:
         from ._duplicates_pairs import analyse
 
-        refs = [r for r, _ in collected]
-        sketches = [s for _, s in collected]
-        dates = [self.date_of(r) for r in refs]
+        # Views, not copies: a large corpus's sketches stay on disk until pairing needs them.
+        refs = _Column(collected, 0)
+        sketches = _Column(collected, 1)
+        dates = [self.date_of(r) for r, _ in collected]
         out: dict[str, list[Finding]] = {}
         for report in analyse(sketches, dates, self.thresholds):
             later = refs[report.article]
@@ -130,6 +133,24 @@ class Analysis:
             raise UsageError(str(error)) from None
         finally:
             index.close()
+
+
+class _Column(Sequence):
+    """One side of the (ArticleRef, sketch) pairs, read on demand."""
+
+    def __init__(self, pairs: Sequence[tuple[ArticleRef, Any]], side: int) -> None:
+        self.pairs = pairs
+        self.side = side
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.pairs[index][self.side]
+
+    def __iter__(self):
+        side = self.side
+        return (pair[side] for pair in self.pairs)
 
 
 def open_index(directory: str):
