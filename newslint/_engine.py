@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from . import _suppress
-from ._config import Config
 from ._corerules import PLUGIN_ERROR, READ_ERROR, UNUSED_SUPPRESSION
-from ._model import Article, ArticleRef, Finding, ReadError, RunSummary
-from ._pluginmanager import PluginSet, describe_exception
+from ._model import Article, ArticleRef, Finding, ReadError
+from ._pluginmanager import describe_exception
 from ._rules import Rule
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Iterator, Mapping, Optional
 
 
 class Applicability(str, enum.Enum):
@@ -200,7 +200,7 @@ class Article:
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
             starts = [0]
-            text, find = self.text, self.text.find
+            find = self.text.find
             i = find("\n")
             while i != -1:
                 starts.append(i + 1)
