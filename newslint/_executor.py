@@ -56,6 +56,22 @@ class Executor:
     def close(self) -> None:
         """Release workers; called once, also after an error."""
 
+    @staticmethod
+    def bounded(submit: Callable[[Any], Any], items: Iterable[Any], limit: int) -> Iterator[tuple[Any, Any]]:
+        """(item, future) pairs in input order, with at most about ``limit`` futures in flight.
+
+        ``submit(item)`` starts the work and returns a future with ``done()`` and
+        ``result()`` (concurrent.futures and Dask futures both qualify). Reading
+        stops ahead of the results, so memory stays flat on a corpus of any size.
+        """
+        pending: deque = deque()
+        for item in items:
+            pending.append((item, submit(item)))
+            while len(pending) > limit or pending[0][1].done():
+                yield pending.popleft()
+        while pending:
+            yield pending.popleft()
+
 
 #: The executor of the run in progress, for corpus_map().
 _CURRENT: Optional[Executor] = None
@@ -105,23 +121,14 @@ class ProcessExecutor(Executor):
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init, initargs=(task,))
 
     def map(self, batches: Iterable[list["Article"]]) -> Iterator[list[Any]]:
-        pending: deque[tuple[list, "Future"]] = deque()
-        limit = 4 * self.workers
-        for batch in batches:
-            pending.append((batch, self.pool.submit(_run_batch, batch)))
-            while len(pending) > limit or (pending and pending[0][1].done()):
-                yield self._result(*pending.popleft())
-        while pending:
-            yield self._result(*pending.popleft())
+        submit = self.pool.submit
+        for batch, future in self.bounded(lambda b: submit(_run_batch, b), batches, 4 * self.workers):
+            yield self._result(batch, future)
 
     def map_calls(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        pending: deque["Future"] = deque()
-        for item in items:
-            pending.append(self.pool.submit(function, item))
-            if len(pending) > 2 * self.workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        submit = self.pool.submit
+        for _, future in self.bounded(lambda item: submit(function, item), items, 2 * self.workers):
+            yield future.result()
 
     def _result(self, batch: list, future: "Future") -> list:
         try:

@@ -99,15 +99,16 @@ def read_text_file(path: Path) -> tuple[str, bool]:
     return data[3 if bom else 0:].decode("utf-8"), bom
 
 
-def fixed_text_file(path: Path, fixed: dict[Optional[int], Article], originals: dict[Optional[int], str]) -> tuple[str, str]:
-    """(old, new) content of a plain text or Markdown file with its one article fixed."""
-    content, _ = read_text_file(path)
+def fixed_text_file(path: Path, fixed: dict[Optional[int], Article],
+                    originals: dict[Optional[int], str]) -> tuple[str, str, bool]:
+    """(old, new) content of a plain text or Markdown file with its one article fixed, and whether it had a BOM."""
+    content, bom = read_text_file(path)
     article = fixed[None]
     old_text = originals[None]
     start = article.text_offset
     if content[start:start + len(old_text)] != old_text:
         raise OSError(f"{path} changed while newslint was checking it; not written")
-    return content, content[:start] + article.text + content[start + len(old_text):]
+    return content, content[:start] + article.text + content[start + len(old_text):], bom
 
 
 def reencode_record(raw: bytes, text: str, text_field: str) -> bytes:
@@ -127,11 +128,10 @@ def write_fixed(path: Path, fixed: dict[Optional[int], Article], originals: dict
                 text_field: str, diff_only: bool) -> Optional[str]:
     """Write a fixed file, or with ``diff_only`` return its unified diff and write nothing."""
     if None in fixed:
-        old_content, new_content = fixed_text_file(path, fixed, originals)
+        old_content, new_content, bom = fixed_text_file(path, fixed, originals)
         if diff_only:
             return unified_diff(str(path), old_content.splitlines(keepends=True),
                                 new_content.splitlines(keepends=True))
-        bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
         write_atomic(path, (b"\xef\xbb\xbf" if bom else b"") + new_content.encode("utf-8"))
         return None
     return rewrite_jsonl(path, fixed, text_field, diff_only)

@@ -10,7 +10,6 @@ installs it.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, Iterable, Iterator
 
 from newslint import Executor, UsageError, hookimpl
@@ -57,23 +56,15 @@ class DaskExecutor(Executor):
         self.task_future = self.client.scatter(task, broadcast=True)
 
     def map(self, batches: Iterable[list]) -> Iterator[list[Any]]:
-        pending: deque = deque()
-        limit = 4 * self.workers
-        for batch in batches:
-            pending.append(self.client.submit(_apply, self.task_future, batch, pure=False))
-            while len(pending) > limit or (pending and pending[0].done()):
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        submit = self.client.submit
+        for _, future in self.bounded(lambda b: submit(_apply, self.task_future, b, pure=False),
+                                      batches, 4 * self.workers):
+            yield future.result()
 
     def map_calls(self, function, items) -> Iterator[Any]:
-        pending: deque = deque()
-        for item in items:
-            pending.append(self.client.submit(function, item, pure=False))
-            if len(pending) > 2 * self.workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        submit = self.client.submit
+        for _, future in self.bounded(lambda item: submit(function, item, pure=False), items, 2 * self.workers):
+            yield future.result()
 
     def close(self) -> None:
         self.client.close()
