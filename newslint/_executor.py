@@ -127,8 +127,12 @@ class ProcessExecutor(Executor):
 
     def map_calls(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         submit = self.pool.submit
-        for _, future in self.bounded(lambda item: submit(function, item), items, 2 * self.workers):
-            yield future.result()
+        for item, future in self.bounded(lambda item: submit(function, item), items, 2 * self.workers):
+            try:
+                yield future.result()
+            except Exception:
+                # As in map: a worker that died must not lose the run; do that call here.
+                yield function(item)
 
     def _result(self, batch: list, future: "Future") -> list:
         try:
