@@ -16,7 +16,7 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Sequence
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 from ._model import ArticleRef
 
@@ -92,5 +92,6 @@ class Collected(Sequence):
             yield ref, values[self.code]
 
 
-def make_store(total_bytes: int, force_disk: Optional[bool] = None) -> CorpusStore:
-    return CorpusStore(total_bytes > SPILL_BYTES if force_disk is None else force_disk)
+def make_store(total_bytes: int) -> CorpusStore:
+    """A store on disk when the input is larger than SPILL_BYTES, else in memory."""
+    return CorpusStore(total_bytes > SPILL_BYTES)

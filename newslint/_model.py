@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 
 class Applicability(str, enum.Enum):
@@ -223,9 +223,6 @@ class Article:
                 lines.append(Line(number, s, text[s:e]))
             self._lines = lines
         return self._lines
-
-    def iter_lines(self) -> Iterator[Line]:
-        return iter(self.lines)
 
     def position(self, offset: int) -> tuple[int, int]:
         """Map an offset in ``text`` to a 1-based (line, column) in the file."""
