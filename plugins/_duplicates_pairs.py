@@ -1,9 +1,8 @@
 """Pairing sketches: candidates, exact verification, shared passages, clusters.
 
-Candidates come from an inverted index fingerprint -> articles built in
-value-range partitions (so a million articles fit in memory); a fingerprint
-found in more than ``max_df`` articles is boilerplate or a stock phrase and
-creates no pair. Each candidate pair is then verified exactly on the sets of
+Candidates come from an inverted index fingerprint -> articles built shard by
+shard (see ``_duplicates_shards``); a fingerprint found in more than ``max_df``
+articles is boilerplate or a stock phrase and creates no pair. Each candidate pair is then verified exactly on the sets of
 5-gram hashes: containment both ways, Jaccard, shared 5-gram count, and the
 figures the two texts write. Exact and near copies are joined into clusters
 with union-find; rewrites and partial copies stay pairs and are never chained.
@@ -12,18 +11,14 @@ with union-find; rewrites and partial copies stay pairs and are never chained.
 from __future__ import annotations
 
 import gc
-import sys
-from bisect import bisect_left, bisect_right
-from collections import Counter
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence
 
+from ._duplicates_shards import Postings, candidate_pairs
 from ._duplicates_sketch import K, Sketch, u32
 
-_LITTLE = sys.byteorder == "little"
-#: Postings per partition of the inverted index (about 150 MB of Python objects at most).
-PARTITION_POSTINGS = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -183,117 +178,6 @@ def classify(c: Comparison, t: Thresholds, details: Optional[Callable[[], Detail
     return "shared"
 
 
-# -- candidates ---------------------------------------------------------------------------
-
-def _view(data: bytes) -> Sequence[int]:
-    return memoryview(data).cast("I") if _LITTLE else u32(data)
-
-
-def _bounds(fingerprints: Sequence[bytes], members: Sequence[int], parts: int) -> list[tuple[int, int]]:
-    """Value ranges holding about the same number of postings (winnowed minima are skewed low)."""
-    if parts <= 1:
-        return [(0, 1 << 32)]
-    step = max(1, len(members) // 2000)
-    sample = sorted(v for d in members[::step] for v in _view(fingerprints[d]))
-    if not sample:
-        return [(0, 1 << 32)]
-    cuts = sorted({sample[len(sample) * p // parts] for p in range(1, parts)})
-    edges = [0, *cuts, 1 << 32]
-    return list(zip(edges, edges[1:]))
-
-
-def candidate_pairs(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
-                    min_ratio: float = 0.1, partition_postings: int = PARTITION_POSTINGS
-                    ) -> Iterator[tuple[int, int, int]]:
-    """(i, j, shared fingerprints) for the pairs i < j of ``members`` (ascending indexes into
-    ``fingerprints``) that share at least two fingerprints found in 2..max_df of them (one when
-    an article has a single fingerprint), and at least ``min_ratio`` of the smaller set."""
-    groups = common_postings(fingerprints, members, max_df, partition_postings)
-    for a in members:
-        data = fingerprints[a]
-        lists = list(filter(None, map(groups.get, _view(data))))  # a packed pair is never 0
-        if not lists:
-            continue
-        counts: Counter = Counter()
-        for g in lists:
-            if g.__class__ is int:  # a fingerprint of exactly two articles, packed
-                if g >> 32 == a:
-                    counts[g & 0xFFFFFFFF] += 1
-            else:
-                counts.update(g[bisect_right(g, a):])  # only the later articles: each pair once
-        size_a = len(data) // 4
-        for b, n in counts.items():
-            # Most later articles share one stock phrase: settle those with one comparison.
-            if n == 1 and size_a > 1 and len(fingerprints[b]) > 4:
-                continue
-            smaller = min(size_a, len(fingerprints[b]) // 4)
-            if n >= min(2, smaller) and n >= min_ratio * smaller:
-                yield a, b, n
-
-
-def common_postings(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
-                    partition_postings: int = PARTITION_POSTINGS) -> dict[int, Any]:
-    """The inverted index fingerprint -> articles (ascending), for the fingerprints found in
-    2..max_df of ``members``: built one value range at a time, so memory stays bounded.
-    Most common fingerprints are in exactly two articles: those are one int, a << 32 | b
-    (a third of the memory of a tuple), the others a tuple."""
-    total = sum(len(fingerprints[d]) for d in members) // 4
-    parts = max(1, -(-total // partition_postings))
-    groups: dict[int, tuple[int, ...]] = {}
-    for lo, hi in _bounds(fingerprints, members, parts):
-        keys, owners = _postings(fingerprints, members, lo, hi, parts > 1)
-        counts = Counter(keys)
-        common = {k for k, c in counts.items() if 1 < c <= max_df}
-        del counts
-        found: dict[int, list[int]] = {}
-        for j in compress(range(len(keys)), map(common.__contains__, keys)):
-            found.setdefault(keys[j], []).append(owners[j])
-        del keys, owners, common
-        for k, v in found.items():
-            groups[k] = (v[0] << 32) | v[1] if len(v) == 2 else tuple(v)
-    return groups
-
-
-def candidate_counts(fingerprints: Sequence[bytes], members: Sequence[int], max_df: int,
-                     partition_postings: int = PARTITION_POSTINGS) -> dict[int, int]:
-    """``{i * n + j: shared fingerprints}`` for every pair sharing one of the common
-    fingerprints (tests and diagnostics; :func:`candidate_pairs` is what the rules use)."""
-    n = len(fingerprints)
-    pairs: dict[int, int] = {}
-    for g in common_postings(fingerprints, members, max_df, partition_postings).values():
-        if g.__class__ is int:
-            g = (g >> 32, g & 0xFFFFFFFF)
-        for x, a in enumerate(g):
-            for b in g[x + 1:]:
-                pairs[a * n + b] = pairs.get(a * n + b, 0) + 1
-    return pairs
-
-
-def _postings(fingerprints: Sequence[bytes], members: Sequence[int], lo: int, hi: int,
-              partitioned: bool) -> tuple[Any, Any]:
-    from array import array
-
-    keys = array("I")
-    owners = array("I")
-    one = array("I", [0])
-    for d in members:
-        data = fingerprints[d]
-        if not data:
-            continue
-        if partitioned:
-            view = _view(data)
-            a, b = bisect_left(view, lo), bisect_left(view, hi)
-            if a == b:
-                continue
-            part = u32(data[4 * a:4 * b])
-        else:
-            part = u32(data)
-        keys += part
-        one[0] = d
-        owners += one * len(part)
-    return keys, owners
-
-
 # -- verification, clusters, reports ------------------------------------------------------
 
 @dataclass
@@ -387,23 +271,25 @@ def _analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Th
              stats: Optional[dict[str, int]]) -> list[Report]:
     first: dict[int, int] = {}  # exact key -> its first article
     copies: dict[int, list[int]] = {}  # only keys with several articles (saves memory at scale)
-    fps = []
-    # One pass over the sketches, keeping only the compact fingerprints: for a large corpus
-    # ``sketches`` is read from disk, and later steps fetch just the few they verify.
+    postings = Postings()
+    # One pass over the sketches, which for a large corpus are read from disk: the first copy
+    # of each text gives its fingerprints to the shards, later steps fetch the few they verify.
+    n = 0
     for i, sketch in enumerate(sketches):
-        fps.append(sketch.fingerprints)
+        n += 1
         if sketch.tokens >= t.min_words:
             known = first.setdefault(sketch.key, i)
             if known != i:
                 copies.setdefault(sketch.key, [known]).append(i)
-    reps = sorted(first.values())
+            else:
+                postings.add(i, sketch.fingerprints)
+    representatives = len(first)
     del first
-    n = len(fps)
     sets = _GramSets(sketches)
     uf = _UnionFind()
     shared_pairs: list[tuple[int, int, Comparison]] = []
     verified = 0
-    for a, b, _ in candidate_pairs(fps, reps, t.max_df, t.candidate_ratio):
+    for a, b, _ in candidate_pairs(postings, t.max_df, t.candidate_ratio):
         verified += 1
         c = compare(sketches[a], sketches[b], sets[a], sets[b])
         kind = classify(c, t, _details(sketches, sets, a, b))
@@ -412,7 +298,7 @@ def _analyse(sketches: Sequence[Sketch], dates: Sequence[Optional[float]], t: Th
         elif kind == "shared":
             shared_pairs.append((a, b, c))
     if stats is not None:
-        stats.update(articles=n, representatives=len(reps), verified_pairs=verified)
+        stats.update(articles=n, representatives=representatives, verified_pairs=verified)
     for group in copies.values():
         for i in group[1:]:
             uf.union(group[0], i)

@@ -17,6 +17,7 @@ from newslint.testing import lint_corpus, run_cli
 from newslint_plugins import duplicates
 from newslint_plugins import _duplicates_index as dindex
 from newslint_plugins import _duplicates_pairs as pairs
+from newslint_plugins import _duplicates_shards as shards
 from newslint_plugins import _duplicates_sketch as sk
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -297,13 +298,30 @@ def corpus_of_variants(n=40, seed=3):
     return [sk.sketch_text("\n".join(rng.sample(lines, 5))) for _ in range(n)]
 
 
-def test_partitioned_inverted_index_gives_the_same_candidates():
+def test_candidates_do_not_depend_on_the_shards():
     sketches = corpus_of_variants()
-    members = list(range(len(sketches)))
     fps = [s.fingerprints for s in sketches]
-    whole = pairs.candidate_counts(fps, members, max_df=100)
-    parted = pairs.candidate_counts(fps, members, max_df=100, partition_postings=40)
-    assert whole and whole == parted
+    one = shards.candidate_counts(fps, max_df=100, fingerprint_shards=1, article_shards=1)
+    many = shards.candidate_counts(fps, max_df=100, fingerprint_shards=7, article_shards=5)
+    assert len(one) > 20 and one == many
+
+
+def test_candidates_are_the_same_when_postings_spill_to_disk():
+    fps = [s.fingerprints for s in corpus_of_variants()]
+    in_memory = shards.Postings(4)
+    on_disk = shards.Postings(4, spill_bytes=64)
+    for i, data in enumerate(fps):
+        in_memory.add(i, data)
+        on_disk.add(i, data)
+    assert on_disk.files is not None and in_memory.files is None
+    assert list(shards.candidate_pairs(on_disk, 100)) == list(shards.candidate_pairs(in_memory, 100))
+
+
+def test_candidates_count_the_fingerprints_each_pair_shares():
+    # Article 0 and 2 share fingerprints 5, 9 and 40; 1 shares only 7 with 2; 3 shares nothing.
+    fps = [shards.pack_u32(shards.array("I", v)) for v in ([5, 9, 40, 1 << 30], [7, 8], [5, 7, 9, 40], [11, 12])]
+    assert shards.candidate_counts(fps, max_df=100) == {(0, 2): 3}
+    assert shards.candidate_counts(fps, max_df=100, fingerprint_shards=3, article_shards=3) == {(0, 2): 3}
 
 
 def test_fingerprints_in_too_many_articles_make_no_pairs():
@@ -312,8 +330,8 @@ def test_fingerprints_in_too_many_articles_make_no_pairs():
     own = [l for l in SEED0.split("\n") if len(l.split()) > 12][:5]
     sketches = [sk.sketch_text(f"{line}\n{boiler}\n", drop_residue=False) for line in own]
     fps = [s.fingerprints for s in sketches]
-    assert pairs.candidate_counts(fps, range(5), max_df=4) == {}
-    assert len(pairs.candidate_counts(fps, range(5), max_df=5)) == 10
+    assert shards.candidate_counts(fps, max_df=4) == {}
+    assert len(shards.candidate_counts(fps, max_df=5)) == 10
 
 
 # -- the on-disk index --------------------------------------------------------------------------------
