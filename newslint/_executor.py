@@ -67,7 +67,7 @@ class Executor:
         pending: deque = deque()
         for item in items:
             pending.append((item, submit(item)))
-            while len(pending) > limit or pending[0][1].done():
+            while pending and (len(pending) > limit or pending[0][1].done()):
                 yield pending.popleft()
         while pending:
             yield pending.popleft()

@@ -196,3 +196,17 @@ def test_collected_sequence_reads_from_disk():
     assert [ref.record for ref, _ in one] == [2, 4] and one[1][1] == shared
     assert list(v for _, v in two) == [0, 1, 2, 3, 4] and two[-1][0].record == 5 and two[1:3][0][1] == 1
     store.close()
+
+
+def test_bounded_yields_every_item_in_order_when_futures_finish_at_once():
+    from concurrent.futures import Future
+
+    from newslint import Executor
+
+    def finished(item):
+        future = Future()
+        future.set_result(item * 10)
+        return future
+
+    pairs = list(Executor.bounded(finished, range(5), limit=2))
+    assert [(item, future.result()) for item, future in pairs] == [(i, i * 10) for i in range(5)]
