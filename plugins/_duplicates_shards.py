@@ -172,20 +172,24 @@ def shard_lists(item: tuple[bytes, bytes, int, list[int]]) -> list[tuple[bytes, 
 
 # -- round 2: one article shard -> candidate pairs ------------------------------------------------
 
-def shard_candidates(item: tuple[int, list[tuple[bytes, bytes]], bytes, float]) -> bytes:
+def shard_candidates(item: tuple[int, list[tuple[bytes, bytes]], bytes, bytes, float]) -> bytes:
     """(a, b, shared fingerprints) triples, sorted, for the articles a of one shard.
 
     A pair is a candidate when it shares at least two common fingerprints (one when
     an article has a single fingerprint) and at least ``min_ratio`` of the smaller set.
     """
-    end, lists, sizes_data, min_ratio = item
+    end, lists, sizes_data, singles_data, min_ratio = item
+    singles = set(u32(singles_data))  # articles with one fingerprint
     counts: Counter = Counter()
+    with_single: set[int] = set()
     for lengths_data, members_data in lists:
         members = u32(members_data)
         position = 0
         for n in u32(lengths_data):
             g = members[position:position + n]
             position += n
+            if singles and not singles.isdisjoint(g):
+                with_single.update(_pairs_before(g, end))
             if n == 2:  # most common fingerprints are in exactly two articles
                 counts[g[0] << 32 | g[1]] += 1
                 continue
@@ -194,19 +198,27 @@ def shard_candidates(item: tuple[int, list[tuple[bytes, bytes]], bytes, float]) 
                 if a >= end:
                     break
                 counts.update(map((a << 32).__or__, g[i + 1:]))
+    # Most pairs share one stock phrase and are settled without a comparison: only an
+    # article with a single fingerprint makes a candidate of one shared fingerprint.
+    kept = sorted([item for item in counts.items() if item[1] > 1 or item[0] in with_single])
+    del counts
     sizes = u32(sizes_data)
     out = array("I")
-    for pair in sorted(counts):
-        n = counts[pair]
+    for pair, n in kept:
         a, b = pair >> 32, pair & _M32
-        size_a, size_b = sizes[a], sizes[b]
-        # Most pairs share one stock phrase: they are settled without a comparison.
-        if n == 1 and size_a > 1 and size_b > 1:
-            continue
-        smaller = min(size_a, size_b)
+        smaller = min(sizes[a], sizes[b])
         if n >= min(2, smaller) and n >= min_ratio * smaller:
             out.extend((a, b, n))
     return pack_u32(out)
+
+
+def _pairs_before(g: Sequence[int], end: int) -> Iterator[int]:
+    """Packed pairs (a, later b) of a posting list, for its members a < end."""
+    for i, a in enumerate(g):
+        if a >= end:
+            return
+        for b in g[i + 1:]:
+            yield a << 32 | b
 
 
 # -- both rounds ------------------------------------------------------------------------------------
@@ -226,8 +238,9 @@ def candidate_pairs(postings: Postings, max_df: int, min_ratio: float = 0.1,
     finally:
         postings.close()
     sizes_data = pack_u32(sizes)
+    singles_data = pack_u32(array("I", compress(range(len(sizes)), map((1).__eq__, sizes))))
     ends = [*cuts, len(sizes)]
-    items = ((end, by_article[s], sizes_data, min_ratio) for s, end in enumerate(ends))
+    items = ((end, by_article[s], sizes_data, singles_data, min_ratio) for s, end in enumerate(ends))
     for s, triples in enumerate(corpus_map(shard_candidates, items)):
         by_article[s] = []  # what this shard needed can go
         values = u32(triples)

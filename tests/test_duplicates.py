@@ -310,6 +310,7 @@ def test_candidates_are_the_same_when_postings_spill_to_disk():
     fps = [s.fingerprints for s in corpus_of_variants()]
     in_memory = shards.Postings(4)
     on_disk = shards.Postings(4, spill_bytes=64)
+    on_disk.BATCH = 16  # postings are sorted and split (then spilled) every 16
     for i, data in enumerate(fps):
         in_memory.add(i, data)
         on_disk.add(i, data)
@@ -322,6 +323,10 @@ def test_candidates_count_the_fingerprints_each_pair_shares():
     fps = [shards.pack_u32(shards.array("I", v)) for v in ([5, 9, 40, 1 << 30], [7, 8], [5, 7, 9, 40], [11, 12])]
     assert shards.candidate_counts(fps, max_df=100) == {(0, 2): 3}
     assert shards.candidate_counts(fps, max_df=100, fingerprint_shards=3, article_shards=3) == {(0, 2): 3}
+    # An article with a single fingerprint is a candidate of every article sharing it.
+    fps.append(shards.pack_u32(shards.array("I", [40])))
+    assert shards.candidate_counts(fps, max_df=100, fingerprint_shards=3, article_shards=2) == {
+        (0, 2): 3, (0, 4): 1, (2, 4): 1}
 
 
 def test_fingerprints_in_too_many_articles_make_no_pairs():
