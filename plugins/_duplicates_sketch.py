@@ -218,9 +218,14 @@ def winnow(grams: array) -> array:
     return array("I", sorted(set(minima)))
 
 
-def figures_of(tokens: list[bytes]) -> array:
-    """Hashes of the all-digit tokens: "82.2" gives 82 and 2, "$84,000" 84 and 000."""
-    return array("I", sorted(set(map(zlib.crc32, filter(bytes.isdigit, tokens)))))
+def figure_positions(tokens: list[bytes]) -> array:
+    """Positions of the all-digit tokens: "82.2" gives 82 and 2, "$84,000" 84 and 000."""
+    return array("I", compress(range(len(tokens)), map(bytes.isdigit, tokens)))
+
+
+def figures_of(ids: array, positions: array) -> array:
+    """Sorted unique hashes (token ids) of the figures at ``positions``."""
+    return array("I", sorted(set(map(ids.__getitem__, positions))))
 
 
 #: The lead (where a news report names its day: "said on Friday") is this many words long.
@@ -231,8 +236,8 @@ _WEEKDAYS = {name.encode(): 1 << day for day, name in enumerate(
 
 def weekdays_of(tokens: list[bytes]) -> int:
     mask = 0
-    for bit in filter(None, map(_WEEKDAYS.get, tokens[:LEAD_WORDS])):
-        mask |= bit
+    for name in _WEEKDAYS.keys() & set(tokens[:LEAD_WORDS]):
+        mask |= _WEEKDAYS[name]
     return mask
 
 
@@ -242,7 +247,7 @@ def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
     ids = array("I", list(map(zlib.crc32, tokens)))
     key = int.from_bytes(blake2b(pack_u32(ids), digest_size=8).digest(), "little", signed=True)
     grams = gram_hashes(ids)
+    figures = figure_positions(tokens)
     return Sketch(key, len(tokens), pack_u32(grams), pack_u32(winnow(grams)),
-                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(tokens)),
-                  pack_u32(array("I", compress(range(len(tokens)), map(bytes.isdigit, tokens)))),
-                  weekdays_of(tokens))
+                  pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(ids, figures)),
+                  pack_u32(figures), weekdays_of(tokens))
