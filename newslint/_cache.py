@@ -14,19 +14,24 @@ import os
 import pickle
 import sys
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 #: Files larger than this are not cached: their results would be held in memory until the file ends.
 MAX_CACHED_BYTES = 64 * 1024 * 1024
 
 
 def settings_fingerprint(config_values: dict[str, Any], tables: dict[str, Any], rule_codes: list[str],
-                         modules: list[Any], version: str) -> str:
-    """A hash of everything besides the file's content that changes results."""
+                         modules: list[Any], version: str, files_read: Iterable[str] = ()) -> str:
+    """A hash of everything besides the file's content that changes results.
+
+    ``files_read``: what the run read before checking (configuration, rule packs,
+    word lists named in it): editing one must not reuse results.
+    """
     ignored = {"format", "output-file", "quiet", "verbose", "statistics", "jobs", "no-cache",
                "cache-dir", "no-progress", "exit-zero"}
     settings = {k: v for k, v in config_values.items() if k not in ignored}
-    stamps = sorted(set(code_stamps(modules)))
+    code = set(code_stamps(modules))
+    stamps = sorted(code | set(file_stamps(_data_files(files_read, {path for path, _, _ in code}))))
     blob = json.dumps([version, sys.version_info[:2], settings, tables, sorted(rule_codes), sorted(stamps)],
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -51,7 +56,24 @@ def code_stamps(modules: list[Any]) -> Iterator[tuple[str, int, int]]:
         for base, dirs, names in os.walk(folder):
             dirs[:] = [d for d in dirs if d != "__pycache__"]
             files.update(os.path.join(base, n) for n in names)
-    for path in files:
+    return file_stamps(files)
+
+
+_CODE_SUFFIXES = (".py", ".pyc", ".pyi", ".so", ".pyd", ".pth", ".dll", ".dylib")
+
+
+def _data_files(paths: Iterable[str], code: set[str]) -> list[str]:
+    """The files read that are neither code nor installed packages (those are stamped as code):
+    configuration, house rule packs, word lists. Which modules a run imports depends on what
+    the process imported before, so only these keep an in-process key stable."""
+    prefixes = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+    return [p for p in paths if p not in code and not p.endswith(_CODE_SUFFIXES) and not p.startswith(prefixes)
+            and ".dist-info" not in p and ".egg-info" not in p]
+
+
+def file_stamps(paths: Iterable[str]) -> Iterator[tuple[str, int, int]]:
+    """(path, size, modification time) of each path that exists."""
+    for path in paths:
         try:
             stat = os.stat(path)
         except OSError:
@@ -63,6 +85,7 @@ class ResultCache:
     """Stored results per (path, content, settings)."""
 
     def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.directory = directory
         self.fingerprint = fingerprint
         import sqlite3  # only runs that use the cache pay for it
 

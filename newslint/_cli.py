@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, TextIO
 
+from . import _replay
 from ._config import OptionParser, add_cli_arguments, build_config
 from ._corerules import CORE_RULES
 from ._discover import DEFAULT_EXCLUDE, DEFAULT_INCLUDE
@@ -95,8 +96,13 @@ def main(argv: Optional[Sequence[str]] = None, plugins: Iterable[object] = (),
     """Run newslint; returns the exit code (see :class:`ExitCode`)."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    args = list(sys.argv[1:] if argv is None else argv)
+    # What the run reads keys the results cache; the ``newslint`` script has started recording already.
+    own_recorder = _replay.current() is None
+    if own_recorder:
+        _replay.start(args, stdout, stderr, replayable=False)
     try:
-        return int(_main(list(sys.argv[1:] if argv is None else argv), plugins, stdout, stderr, stdin))
+        return int(_main(args, plugins, stdout, stderr, stdin))
     except UsageError as error:
         stderr.write(f"newslint: error: {error}\n")
         return int(ExitCode.ERROR)
@@ -105,6 +111,9 @@ def main(argv: Optional[Sequence[str]] = None, plugins: Iterable[object] = (),
         return 130
     except BrokenPipeError:
         return int(ExitCode.OK)
+    finally:
+        if own_recorder:
+            _replay.stop()
 
 
 def _main(argv: list[str], extra_plugins: Iterable[object], stdout: TextIO, stderr: TextIO,

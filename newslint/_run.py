@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, TextIO, Union
 
-from . import _suppress
+from . import _replay, _suppress
 from ._cache import ResultCache, settings_fingerprint
 from ._collected import make_store
 from ._config import Config
@@ -142,7 +142,8 @@ def make_cache(session: Session, rules: list[Rule]) -> Optional[ResultCache]:
     from . import __version__
 
     modules = [session.plugins.pm.get_plugin(name) for name in session.plugins.info]
-    fingerprint = settings_fingerprint(config.values, config.tables, [r.code for r in rules], modules, __version__)
+    fingerprint = settings_fingerprint(config.values, config.tables, [r.code for r in rules], modules, __version__,
+                                       _replay.read_so_far())
     directory = Path(config.get("cache-dir") or config.root / ".newslint_cache")
     return ResultCache(directory, fingerprint)
 
@@ -211,6 +212,9 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
     executor, total_bytes = make_executor(session, worker, files)
     store = make_store(total_bytes)
     cache = make_cache(session, rules)
+    recorder = _replay.current()
+    if recorder is not None:
+        recorder.note_run(session, files, cache.directory if cache is not None else None)
     progress = Progress(session.stderr, total_bytes, not config.get("no-progress"))
     if config.get("verbose"):
         workers = executor.workers

@@ -1,0 +1,25 @@
+"""The ``newslint`` command: replay an unchanged run, or run it (and record it for next time)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional, Sequence
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of the ``newslint`` script and ``python -m newslint``."""
+    from . import _replay
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = _replay.replay(args, sys.stdout, sys.stderr)
+    if code is not None:
+        return code
+    from ._cli import main as run
+
+    recorder = _replay.start(args, sys.stdout, sys.stderr)
+    try:
+        code = run(args, stdout=recorder.stdout, stderr=sys.stderr)
+        recorder.store(code)
+    finally:
+        _replay.stop()
+    return code
