@@ -471,3 +471,20 @@ def test_cli_index_build_check_and_errors(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "no such index folder" in result.stderr and result.stdout == ""
     result = run_cli(["index", "verify", "idx"])
     assert result.exit_code == 2 and "truncated" in result.stderr
+
+
+def test_pairing_runs_both_rounds_through_corpus_map_with_picklable_work(monkeypatch):
+    # What an executor does with the shards: send function and item to a worker, the result back.
+    calls = []
+
+    def remote_map(function, items):
+        for item in items:
+            calls.append(function.__name__)
+            function = pickle.loads(pickle.dumps(function))
+            yield pickle.loads(pickle.dumps(function(pickle.loads(pickle.dumps(item)))))
+
+    fps = [s.fingerprints for s in corpus_of_variants()]
+    local = shards.candidate_counts(fps, max_df=100)
+    monkeypatch.setattr(shards, "corpus_map", remote_map)
+    assert shards.candidate_counts(fps, max_df=100, fingerprint_shards=4, article_shards=3) == local
+    assert calls == ["shard_lists"] * 4 + ["shard_candidates"] * 3
