@@ -34,9 +34,11 @@ from newslint import corpus_map
 from ._duplicates_sketch import W, pack_u32, u32
 
 _LITTLE = sys.byteorder == "little"
-#: Value-range shards of the fingerprints (round 1) and article-range shards (round 2).
+#: Value-range shards of the fingerprints (round 1), and article-range shards (round 2): at
+#: least ARTICLE_SHARDS, and more for large corpora, so a shard's pair counts stay small.
 FINGERPRINT_SHARDS = 32
 ARTICLE_SHARDS = 32
+ARTICLES_PER_SHARD = 4_000
 #: Postings buffered in memory, in bytes, before the shards spill to temporary files.
 SPILL_BYTES = 64 << 20
 _M32 = 0xFFFFFFFF
@@ -172,13 +174,10 @@ def shard_lists(item: tuple[bytes, bytes, int, list[int]]) -> list[tuple[bytes, 
 
 # -- round 2: one article shard -> candidate pairs ------------------------------------------------
 
-def shard_candidates(item: tuple[int, list[tuple[bytes, bytes]], bytes, bytes, float]) -> bytes:
-    """(a, b, shared fingerprints) triples, sorted, for the articles a of one shard.
-
-    A pair is a candidate when it shares at least two common fingerprints (one when
-    an article has a single fingerprint) and at least ``min_ratio`` of the smaller set.
-    """
-    end, lists, sizes_data, singles_data, min_ratio = item
+def shard_candidates(item: tuple[int, list[tuple[bytes, bytes]], bytes]) -> bytes:
+    """(a, b, shared fingerprints) triples, sorted, for the articles a of one shard: the pairs
+    sharing two common fingerprints or more, and those of an article with a single one."""
+    end, lists, singles_data = item
     singles = set(u32(singles_data))  # articles with one fingerprint
     counts: Counter = Counter()
     with_single: set[int] = set()
@@ -198,17 +197,12 @@ def shard_candidates(item: tuple[int, list[tuple[bytes, bytes]], bytes, bytes, f
                 if a >= end:
                     break
                 counts.update(map((a << 32).__or__, g[i + 1:]))
-    # Most pairs share one stock phrase and are settled without a comparison: only an
-    # article with a single fingerprint makes a candidate of one shared fingerprint.
+    # Most pairs share one stock phrase and are settled here, without a comparison.
     kept = sorted([item for item in counts.items() if item[1] > 1 or item[0] in with_single])
     del counts
-    sizes = u32(sizes_data)
     out = array("I")
     for pair, n in kept:
-        a, b = pair >> 32, pair & _M32
-        smaller = min(sizes[a], sizes[b])
-        if n >= min(2, smaller) and n >= min_ratio * smaller:
-            out.extend((a, b, n))
+        out.extend((pair >> 32, pair & _M32, n))
     return pack_u32(out)
 
 
@@ -224,9 +218,15 @@ def _pairs_before(g: Sequence[int], end: int) -> Iterator[int]:
 # -- both rounds ------------------------------------------------------------------------------------
 
 def candidate_pairs(postings: Postings, max_df: int, min_ratio: float = 0.1,
-                    article_shards: int = ARTICLE_SHARDS) -> Iterator[tuple[int, int, int]]:
-    """(a, b, shared fingerprints) for the candidate pairs a < b, sorted, from ``postings``."""
+                    article_shards: Optional[int] = None) -> Iterator[tuple[int, int, int]]:
+    """(a, b, shared fingerprints) for the candidate pairs a < b, sorted, from ``postings``.
+
+    A pair is a candidate when it shares at least two common fingerprints (one when
+    an article has a single fingerprint) and at least ``min_ratio`` of the smaller set.
+    """
     sizes = postings.sizes
+    if article_shards is None:
+        article_shards = max(ARTICLE_SHARDS, -(-len(sizes) // ARTICLES_PER_SHARD))
     cuts = article_cuts(len(sizes), article_shards)
     try:
         rounds = corpus_map(shard_lists, ((k, o, max_df, cuts) for k, o in postings.shards()))
@@ -237,20 +237,21 @@ def candidate_pairs(postings: Postings, max_df: int, min_ratio: float = 0.1,
                     bucket.append(lists)
     finally:
         postings.close()
-    sizes_data = pack_u32(sizes)
-    singles_data = pack_u32(array("I", compress(range(len(sizes)), map((1).__eq__, sizes))))
-    ends = [*cuts, len(sizes)]
-    items = ((end, by_article[s], sizes_data, singles_data, min_ratio) for s, end in enumerate(ends))
+    singles = pack_u32(array("I", compress(range(len(sizes)), map((1).__eq__, sizes))))
+    items = ((end, by_article[s], singles) for s, end in enumerate([*cuts, len(sizes)]))
     for s, triples in enumerate(corpus_map(shard_candidates, items)):
         by_article[s] = []  # what this shard needed can go
         values = u32(triples)
         for i in range(0, len(values), 3):
-            yield values[i], values[i + 1], values[i + 2]
+            a, b, n = values[i], values[i + 1], values[i + 2]
+            smaller = min(sizes[a], sizes[b])
+            if n >= min(2, smaller) and n >= min_ratio * smaller:
+                yield a, b, n
 
 
 def candidate_counts(fingerprints: Sequence[bytes], max_df: int, min_ratio: float = 0.0,
                      fingerprint_shards: int = FINGERPRINT_SHARDS,
-                     article_shards: int = ARTICLE_SHARDS) -> dict[tuple[int, int], int]:
+                     article_shards: Optional[int] = None) -> dict[tuple[int, int], int]:
     """``{(a, b): shared fingerprints}`` of a list of fingerprint sets (tests and diagnostics)."""
     postings = Postings(fingerprint_shards)
     for i, data in enumerate(fingerprints):
