@@ -98,21 +98,30 @@ def pack_u32(values: array) -> bytes:
 
 
 @lru_cache(maxsize=None)
-def _residue_filter() -> Optional[Callable[[str], bool]]:
-    """The residue plugin's line test, when it is installed: copies differing only in
-    residue lines (share buttons, captions, "Advertisement") are then exact copies."""
+def _residue_filter() -> Optional[Callable[[list[str]], list[bool]]]:
+    """The residue plugin's whole-line test for an article's lines, when the plugin is
+    installed: copies differing only in residue lines (share buttons, captions,
+    "Advertisement") are then exact copies."""
     try:
-        from newslint_plugins.residue import is_residue_line  # type: ignore[attr-defined]
+        from newslint_plugins import residue
     except ImportError:
         return None
-    return is_residue_line
+    flags = getattr(residue, "residue_line_flags", None)
+    if flags is not None:
+        return flags
+    test = residue.is_residue_line  # an older residue plugin: one line at a time
+    return lambda lines: [_is_residue(test, line) for line in lines]
 
 
-#: Lines with more words than this are prose, never tested for residue (whole-line residue is
+#: Lines with more words than this are prose, never dropped as residue (whole-line residue is
 #: short: 97% of the lines the residue catalogue flags in labelled scraped articles have fewer).
 RESIDUE_MAX_WORDS = 40
 _RESIDUE_CACHE: dict[str, bool] = {}
 _RESIDUE_CACHE_SIZE = 200_000
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) > 12 * RESIDUE_MAX_WORDS and len(line.split()) > RESIDUE_MAX_WORDS
 
 
 def _is_residue(test: Callable[[str], bool], line: str) -> bool:
@@ -120,7 +129,7 @@ def _is_residue(test: Callable[[str], bool], line: str) -> bool:
     known = _RESIDUE_CACHE.get(line)
     if known is not None:
         return known
-    if len(line) > 12 * RESIDUE_MAX_WORDS and len(line.split()) > RESIDUE_MAX_WORDS:
+    if not line.strip() or _is_prose(line):
         return False
     try:
         answer = bool(test(line))
@@ -132,6 +141,14 @@ def _is_residue(test: Callable[[str], bool], line: str) -> bool:
     return answer
 
 
+def _residue_lines(flags: Callable[[list[str]], list[bool]], lines: list[str]) -> list[bool]:
+    try:
+        found = flags(lines)
+    except Exception:  # a failing heuristic must not lose the article
+        return [False] * len(lines)
+    return [flag and not _is_prose(line) for flag, line in zip(found, lines)]
+
+
 def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array, array]:
     """Word tokens (NFKC, case-folded, quotes and dashes folded away), and the first
     token and number of each kept line."""
@@ -140,11 +157,11 @@ def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array,
         norm = _NON_WORD.sub(" ", norm)
     raw_lines = norm.encode("utf-8").translate(_TABLE).split(b"\n")
     keep = None
-    test = _residue_filter() if drop_residue else None
-    if test is not None:
+    flags = _residue_filter() if drop_residue else None
+    if flags is not None:
         originals = text.split("\n")
         if len(originals) == len(raw_lines):  # NFKC never adds or removes a line break
-            keep = [not (words and _is_residue(test, line)) for line, words in zip(originals, raw_lines)]
+            keep = [not flag for flag in _residue_lines(flags, originals)]
     tokens: list[bytes] = []
     starts = array("I")
     numbers = array("I")

@@ -121,13 +121,33 @@ def test_sketch_is_small_and_picklable():
 def test_residue_lines_are_dropped_when_the_residue_plugin_offers_a_test(monkeypatch):
     body = SEED2
     with_residue = "Share on Facebook\n" + body.replace("\nAdvertisement\n", "\nAdvertisement\nShare on Twitter\n")
-    monkeypatch.setattr(sk, "_residue_filter", lambda: (lambda line: line.strip() in
-                                                        {"Advertisement", "Share on Facebook", "Share on Twitter"}))
+    residue = {"Advertisement", "Share on Facebook", "Share on Twitter"}
+    monkeypatch.setattr(sk, "_residue_filter", lambda: (lambda lines: [line.strip() in residue for line in lines]))
     assert sk.sketch_text(body).key == sk.sketch_text(with_residue).key
     # Line numbers still point into the original text.
     s = sk.sketch_text(with_residue)
     assert sk.u32(s.line_numbers)[0] == 2
     assert sk.sketch_text(body).key != sk.sketch_text(with_residue, drop_residue=False).key
+
+
+def test_long_prose_lines_are_never_dropped_as_residue(monkeypatch):
+    prose = " ".join(SEED0.split()[:90])  # 90 words (over 480 characters) of reporting on one line
+    monkeypatch.setattr(sk, "_residue_filter", lambda: (lambda lines: [True] * len(lines)))
+    assert sk.sketch_text(prose) == sk.sketch_text(prose, drop_residue=False)
+    assert sk.sketch_text("Advertisement").tokens == 0
+
+
+def test_an_older_residue_plugin_is_asked_line_by_line(monkeypatch):
+    from newslint_plugins import residue
+
+    sk._residue_filter.cache_clear()
+    monkeypatch.delattr(residue, "residue_line_flags", raising=False)
+    try:
+        flags = sk._residue_filter()
+        assert flags(["Advertisement", "The minister said on Friday that talks would resume.", ""]) == [
+            True, False, False]
+    finally:
+        sk._residue_filter.cache_clear()
 
 
 # -- the rules on a corpus ---------------------------------------------------------------------------
