@@ -41,11 +41,11 @@ UNREPLAYABLE = ("--fix", "--diff", "--output-file", "--verbose", "--no-cache", "
 ENVIRONMENT = ("NO_COLOR", "FORCE_COLOR", "CI", "TERM")
 #: A run whose process opened more paths than this, or printed more than MAX_OUTPUT characters, is not recorded.
 MAX_PATHS = 100_000
-MAX_OUTPUT = 32 * 1024 * 1024
+MAX_OUTPUT = 16 * 1024 * 1024
 #: A run that read a path modified less than this long before it started is not recorded.
 RACY_NS = 2_000_000_000
 #: Records kept per cache folder (the oldest go first).
-MAX_RECORDS = 32
+MAX_RECORDS = 16
 _RECORD_VERSION = 1
 
 
