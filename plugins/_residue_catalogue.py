@@ -78,7 +78,6 @@ _HAS_DIGIT = re.compile(r"\d").search
 #: A line ending like a sentence is never tried against line-end (credit) patterns.
 SENTENCE_END = frozenset(".?!\"'")
 _SENTENCE_END_RAW = frozenset(".?!\"'\u2019\u201d") | {""}
-_SPACES = re.compile(r"\s+")
 _LEAD = " \t•·*▪►▶■□●○◆◇>»›|-"
 _TRAIL = " \t:.!|»›>→…-"
 
@@ -95,11 +94,15 @@ def normalise(text: str) -> str:
 
 def clean(text: str) -> str:
     """The form whole-line entries match: see the module docstring."""
-    if not text.isascii():
-        text = normalise(text)
+    return clean_normalised(normalise(text) if not text.isascii() else text)
+
+
+def clean_normalised(text: str) -> str:
+    """``clean`` of a line that is already ``normalise``d (normalising twice is not always a no-op)."""
     if "  " in text or "\t" in text:
-        text = _SPACES.sub(" ", text)
-    text = text.strip()
+        text = " ".join(text.split())  # whitespace runs to one space, then trimmed: ``\s+`` -> " ", strip()
+    else:
+        text = text.strip()
     # A line made only of decoration ("| | |", "»") keeps it: there is nothing else to match.
     return text.lstrip(_LEAD).rstrip(_TRAIL) or text
 
@@ -437,12 +440,7 @@ class Catalogue:
             raw = c[:KEY_LENGTH].lower()
             chosen = self._by_key.get(raw)  # cached by the raw key: no digit mapping on a hit
             if chosen is None:
-                key = raw.translate(_DIGITS) if _HAS_DIGIT(raw) else raw
-                index = self._index
-                chosen = self._bucket(key) if index is None or index.possible(key) else ()
-                if len(self._by_key) > 200_000:  # many languages: keep the memory bounded
-                    self._by_key.clear()
-                self._by_key[raw] = chosen
+                chosen = self._choose(raw)
             if chosen:
                 for i in chosen:
                     if self._alternative(i).fullmatch(c) is not None:
@@ -476,15 +474,32 @@ class Catalogue:
             return None  # a line ending like a sentence never ends with a credit (see match_end)
         return self.match_end(text)
 
+    def _choose(self, raw: str) -> tuple:
+        """The alternatives for a line whose clean form starts with ``raw`` (lower case), cached."""
+        key = raw.translate(_DIGITS) if _HAS_DIGIT(raw) else raw
+        index = self._index
+        chosen = self._bucket(key) if index is None or index.possible(key) else ()
+        if len(self._by_key) > 200_000:  # many languages: keep the memory bounded
+            self._by_key.clear()
+        self._by_key[raw] = chosen
+        return chosen
+
     def match_end(self, text: str) -> Optional[Entry]:
         tail = normalise(text[-TAIL_WINDOW:]).rstrip()
         if not tail or tail[-1] in SENTENCE_END:
             return None
+        low = last = None
         if self._end_trigger_re is not None:
             low = tail.lower()
-            last: dict[str, int] = {}
+            last = {}
             for found in self._end_trigger_re.finditer(low):
                 last[found.group()] = found.start()
+        return self._match_tail(text, tail, low, last)
+
+    def _match_tail(self, text: str, tail: str, low: Optional[str], last: Optional[dict]) -> Optional[Entry]:
+        """``match_end`` once the tail is known: ``low`` is its lower case and ``last`` maps each trigger
+        the trigger pattern found in ``low`` to where it last found it (both None without triggers)."""
+        if last is not None:
             for trigger, at in last.items():
                 combined = self._end_triggered[trigger]
                 m = combined.compiled().match(tail, at)
