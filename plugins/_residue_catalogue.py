@@ -38,6 +38,7 @@ may use any construct of the ``regex`` module) and run under a timeout.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import sys
@@ -80,6 +81,10 @@ SENTENCE_END = frozenset(".?!\"'")
 _SENTENCE_END_RAW = frozenset(".?!\"'\u2019\u201d") | {""}
 _LEAD = " \t•·*▪►▶■□●○◆◇>»›|-"
 _TRAIL = " \t:.!|»›>→…-"
+#: Every character ``str.isspace()`` accepts: what ``str.split()``, ``str.strip()`` and ``\s`` agree on
+#: (tests/test_residue.py checks the list against the Unicode database).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 def normalise(text: str) -> str:
@@ -399,6 +404,7 @@ class Catalogue:
         self._end = _Combined(untriggered, "(?:{})\\Z", re.IGNORECASE) if untriggered else None
         self._inline = _Combined(inline_parts, "{}", 0) if inline_parts else None
         self.list_headings = {e.name for e in self.entries if e.list_heading}
+        self._gate: Optional[_LineGate] = None
 
     # -- matching ---------------------------------------------------------------
 
@@ -420,6 +426,17 @@ class Catalogue:
                     anchors.append(anchor)
         gated = [(triggers, combined) for triggers, combined in self._gated if triggers.search(low)]
         return Scan(anchors, gated, low)
+
+    def line_flags(self, lines: Sequence[str]) -> list[bool]:
+        """``match_line(line) is not None`` for each line of one article, worked out for the article at once.
+
+        Most lines are settled by a few searches over the whole article (see ``_LineGate``); the rest
+        get ``match_line`` itself, or the part of it that can still match.
+        """
+        gate = self._gate
+        if gate is None:
+            gate = self._gate = _LineGate(self)
+        return gate.flags(lines)
 
     def match_line(self, text: str, c: Optional[str] = None, scan: Optional["Scan"] = None) -> Optional[Entry]:
         """The entry that makes ``text`` a whole residue line, or None.
@@ -660,6 +677,483 @@ class _Contains:
 #: Lines are grouped by their first KEY_LENGTH characters (lower case, digits as "0").
 KEY_LENGTH = 8
 
+#: ``_LineGate`` caches what it decides from a line's first characters: this many of them (most lines
+#: are settled by the first GATE_SHORT, the rest by the first GATE_HEAD).
+GATE_SHORT = 5
+GATE_HEAD = KEY_LENGTH + 1
+#: An alternative whose keys admit any line starting with a word this short ("the ...") is also
+#: looked for by a prefix of its pattern (``_prefix_pattern``).
+GATE_BROAD = 5
+
+
+class _LineGate:
+    """How ``Catalogue.line_flags`` settles most lines of an article with next to no work.
+
+    It is derived from the catalogue, so it stays right when packs change. ``match_line`` accepts a line
+    through one of four routes; for each, a cheap test rules most lines out, and a line it does not rule
+    out gets that route's exact test (the code ``match_line`` runs):
+
+    * a phrase, a whole-line alternative or a notice in brackets (``_start``): the clean form must start
+      with the first KEY_LENGTH characters (the key) of a phrase or an alternative, or with "(". When the
+      line's first characters are its clean form's, they are the key's, and the line need not be
+      cleaned to rule it out: ``_short_head`` decides most lines by their first GATE_SHORT characters,
+      ``_head`` the rest by their first GATE_HEAD (both cached). An alternative whose keys admit any line
+      starting with a short word ("the ...") must also match a prefix of its pattern at the line's start
+      (``_prefix_pattern``), and a phrase needs a short line.
+    * a ``line-contains`` phrase or a gated pattern (``_contained``): the line must hold the phrase or one
+      of the triggers. The article (normalised, lower case) is searched once for a substring each phrase
+      or trigger of a group holds (``_cover``), and where one is found, for where the phrases or triggers
+      are (``_gate_pattern``: whitespace there may be a run ``clean`` collapses).
+    * a line-end pattern (``match_end``): the line must not end like a sentence, and a match starts at a
+      line-end trigger, with one of the keys ``first_keys`` allows there (``_trigger_keys``): one search
+      over the tails of all the unfinished lines of the article.
+
+    Lines are handled as ``match_line`` handles them: normalised (for the whole article at once: the
+    same), cleaned with ``clean_normalised``, and lines longer than MAX_LINE as written get line-end
+    patterns only.
+    """
+
+    def __init__(self, cat: "Catalogue") -> None:
+        self.cat = cat
+        phrases = [p for p, _ in cat._contains.phrases] if cat._contains is not None else []
+        strings = [*phrases, *(t for triggers, _ in cat._gated for t in triggers.triggers), *cat._end_triggered]
+        # A user pattern can match anything; so can a trigger of whitespace only; and the lower case of
+        # sigma depends on its neighbours. Such catalogues are tested line by line.
+        self.usable = not cat.user_line and all(s.strip() and not set(s) & set("\u03a3\u03c3\u03c2")
+                                                for s in strings)
+        if not self.usable:
+            return
+        # Anchors and triggers: a substring to test the article for (the probe), a regex for where (it
+        # allows for the whitespace runs ``clean`` collapses), and what to test on a line it finds there:
+        # the phrases, or the gated pattern. Probes and regexes shared by several are searched once.
+        self.probes: dict[str, list] = {}
+        groups = [([p for p in phrases if a in p], ("phrases", tuple(p for p in phrases if a in p)), a)
+                  for a in _cover(phrases)]
+        groups += [(list(triggers.triggers), ("gated", triggers, combined), None)
+                   for triggers, combined in cat._gated]
+        for strings, check, anchor in groups:
+            parts = [_gate_pattern(t) for t in strings]
+            if anchor is not None:  # every phrase of the group holds it
+                probes = [anchor]
+            else:  # every trigger holds one
+                probes = sorted({literal for literal, _ in parts}, key=len)
+                probes = [q for i, q in enumerate(probes) if not any(r in q for r in probes[:i])]
+                if len(probes) > 3 and len({q[0] for q in probes}) == 1:
+                    probes = [probes[0][0]]  # "/ap", "/afp", ...: one search for "/"
+            pattern = "|".join(rx for _, rx in parts)
+            if len(probes) == 1:
+                # A probe holding a shorter one ("commission", "mission") is found through it.
+                probes = [min((q for q in self.probes if q in probes[0]), key=len, default=probes[0])]
+            entry = next((e for q in probes for e in self.probes.get(q, ()) if e[0].pattern == pattern), None)
+            if entry is not None:
+                entry[1].append(check)
+                continue
+            # Where every match starts with the one probe, one search from its first occurrence finds
+            # them all; with several probes, one search from the start; else each line holding the probe
+            # is searched.
+            local = len(probes) == 1 and any(not literal.startswith(probes[0]) for literal, _ in parts)
+            entry = (re.compile(pattern), [check], local, len(probes) > 1)
+            for probe in probes:
+                self.probes.setdefault(probe, []).append(entry)
+        self.probe_list = tuple(self.probes)
+        self.ascii_probes = tuple(q for q in self.probes if q.isascii())  # the others: not in ASCII text
+        self.heads: dict[str, Any] = {}
+        self.short_heads: dict[str, bool] = {}
+        self.lstrip = WHITESPACE + _LEAD
+        self.rstrip = WHITESPACE + _TRAIL
+        self.phrase_heads = {p[:KEY_LENGTH] for p in cat.phrases}
+        self.phrase_starts = {p[:GATE_SHORT - 1] for p in cat.phrases}
+        # Per alternative: a prefix of its pattern every line it can match starts with, when its keys
+        # admit any line starting with a short word; else None.
+        self.prefixes: list = []
+        if cat._line_alts:
+            cat._bucket("")  # builds the key index
+            for (alternative, _), found in zip(cat._line_alts, cat._index.keys):
+                broad = found is not None and any(len(p) <= GATE_BROAD and p[:1].isalpha() for p in found.prefixes)
+                prefix = _prefix_pattern(alternative) if broad else None
+                self.prefixes.append(re.compile(prefix, re.IGNORECASE) if prefix else None)
+        self.end_all = cat._end is not None or bool(cat.user_end)
+        self.end_any = cat._end_trigger_re  # finds every trigger occurrence match_end can start at
+        self.end_rx = None  # the same, narrowed to the keys first_keys allows there (ASCII text)
+        if cat._end_triggered:
+            keys: set = set()
+            found: dict[str, Optional[FirstWords]] = {}  # triggers of one entry share a pattern
+            for trigger, combined in cat._end_triggered.items():
+                if combined.source not in found:
+                    found[combined.source] = first_keys(combined.source)
+                keys |= _trigger_keys(trigger, found[combined.source])
+            if all("\n" not in key for key in keys):
+                self.end_rx = re.compile(_trie_pattern(keys))
+
+    def flags(self, lines: Sequence[str]) -> list[bool]:
+        cat = self.cat
+        n = len(lines)
+        if not self.usable:
+            return [cat.match_line(line) is not None for line in lines]
+        text = "\n".join(lines)
+        if text.count("\n") != n - 1:  # a line holds a line break: positions would not be lines
+            return [cat.match_line(line) is not None for line in lines]
+        if text.isascii():
+            nls = lines  # the lines are their own normalised form
+            probes = self.ascii_probes
+        else:
+            text = normalise(text)  # the same as normalising each line
+            nls = text.split("\n")
+            probes = self.probe_list
+        low = text.lower()  # (its lines are the lines' lower case, even where that changes a length)
+
+        # Lines holding a phrase or a trigger, with what to test on them.
+        held: Optional[dict[int, list]] = None
+        find = low.find
+        count = low.count
+        done = None
+        for probe in list(filter(low.__contains__, probes)):
+            for entry in self.probes[probe]:
+                rx, checks, local, shared = entry
+                if shared:  # found through several probes: once
+                    if done is None:
+                        done = []
+                    elif entry in done:
+                        continue
+                    done.append(entry)
+                k = q = 0
+                if local:
+                    found = []
+                    p = find(probe)
+                    while p >= 0:
+                        s = low.rfind("\n", 0, p) + 1
+                        e = find("\n", p)
+                        if e < 0:
+                            e = len(low)
+                        if rx.search(low, s, e) is not None:
+                            found.append(p)
+                        p = find(probe, e)
+                else:
+                    found = [m.start() for m in rx.finditer(low, 0 if shared else find(probe))]
+                last = -1
+                for p in found:
+                    k += count("\n", q, p)
+                    q = p
+                    if k == last:
+                        continue  # the same line
+                    last = k
+                    if held is None:
+                        held = {}
+                    if k in held:
+                        held[k] += checks
+                    else:
+                        held[k] = checks[:]
+
+        out = [False] * n
+        short_heads = self.short_heads
+        heads = self.heads
+        start = self._start
+        max_line = MAX_LINE
+        max_phrase = cat.max_phrase
+        rstrip = self.rstrip
+        short = GATE_SHORT
+        head = GATE_HEAD
+        ends = []
+        plain = nls is lines
+        for i, nl in enumerate(nls):
+            if not nl:
+                continue
+            # Longer lines (as written: normalising only shortens them): only line-end patterns apply.
+            if len(nl) <= max_line and (plain or len(lines[i]) <= max_line):
+                need = short_heads.get(nl[:short])
+                if need is None:
+                    need = self._short_head(nl[:short])
+                if need:
+                    need = heads.get(nl[:head])
+                    if need is None:
+                        need = self._head(nl[:head])
+                if need:
+                    if need is not True:
+                        tests, phrase = need
+                        for rx in tests:
+                            if rx is None or rx.match(nl) is not None:
+                                break
+                        else:
+                            need = phrase and (len(nl) <= max_phrase or "  " in nl or "\t" in nl
+                                               or len(nl.rstrip(rstrip)) <= max_phrase)
+                    if need and start(clean_normalised(nl)):
+                        out[i] = True
+                        continue
+                if held and i in held and self._contained(clean_normalised(nl), held[i]):
+                    out[i] = True
+                    continue
+            if nl[-1] not in SENTENCE_END:
+                ends.append(i)
+
+        # Unfinished lines: match_end for those holding a line-end trigger where a match can start.
+        if ends:
+            match_end = cat.match_end
+            if self.end_all:
+                for i in ends:
+                    out[i] = match_end(lines[i]) is not None
+                return out
+            # match_end looks at the last TAIL_WINDOW characters only (normalising them can only shorten them).
+            joined = "\n".join([nls[i][-TAIL_WINDOW:] for i in ends]).lower()
+            rx = self.end_rx if self.end_rx is not None and joined.isascii() else self.end_any
+            if rx is not None:
+                k = q = 0
+                last = -1
+                for m in rx.finditer(joined):
+                    p = m.start()
+                    k += joined.count("\n", q, p)
+                    q = p
+                    if k != last:
+                        last = k
+                        out[ends[k]] = match_end(lines[ends[k]]) is not None
+        return out
+
+    def _short_head(self, raw: str) -> bool:
+        """Whether a line whose normalised form starts with ``raw`` (GATE_SHORT characters, or the whole
+        line) may start a phrase, an alternative or a notice in brackets: when its first GATE_SHORT - 1
+        characters are its clean form's, they must start a key of the key index or a phrase."""
+        cat = self.cat
+        k = GATE_SHORT - 1
+        if len(raw) < GATE_SHORT or raw[0] in self.lstrip or raw[0] == "(" or "  " in raw[:k] \
+                or not raw[:k].isprintable() or not raw[k - 1:].rstrip(self.rstrip):
+            need = True
+        else:
+            key = raw[:k].lower()
+            key = key.translate(_DIGITS) if _HAS_DIGIT(key) else key
+            index = cat._index
+            need = raw[:k].casefold()[:k] in self.phrase_starts or (index is not None and index.possible(key))
+        if len(self.short_heads) > 200_000:
+            self.short_heads.clear()
+        self.short_heads[raw] = need
+        return need
+
+    def _head(self, raw: str) -> Any:
+        """What a line whose normalised form starts with ``raw`` (GATE_HEAD characters, or the whole line)
+        needs for a phrase, an alternative or the bracket rule: False (nothing can match), True (the
+        exact test), or the prefix tests of the alternatives its key selects and whether a phrase starts
+        so (see ``flags``)."""
+        cat = self.cat
+        k = KEY_LENGTH
+        if len(raw) < GATE_HEAD:  # the whole line
+            need: Any = self._start(clean_normalised(raw))
+        elif raw[0] in self.lstrip or raw[0] == "(" or "  " in raw[:k] or not raw[:k].isprintable() \
+                or not raw[k - 1:].rstrip(self.rstrip):
+            need = True  # the clean form may not start with raw[:k]; or it is a notice in brackets
+        else:
+            key = raw[:k].lower()
+            chosen = cat._by_key.get(key) if cat._line_alts else ()
+            if chosen is None:
+                chosen = cat._choose(key)
+            phrase = raw[:k].casefold()[:k] in self.phrase_heads
+            need = (tuple(self.prefixes[i] for i in chosen), phrase) if chosen or phrase else False
+        if len(self.heads) > 200_000:
+            self.heads.clear()
+        self.heads[raw] = need
+        return need
+
+    def _start(self, c: str) -> bool:
+        """``match_line``'s phrase, alternative and bracket tests on a clean form ``c``."""
+        if not c:
+            return False
+        cat = self.cat
+        if len(c) <= cat.max_phrase and c.casefold() in cat.phrases:
+            return True
+        if cat._line_alts:
+            raw = c[:KEY_LENGTH].lower()
+            chosen = cat._by_key.get(raw)
+            if chosen is None:
+                chosen = cat._choose(raw)
+            for i in chosen:
+                if cat._alternative(i).fullmatch(c) is not None:
+                    return True
+        if c[0] == "(" and c[-1] == ")" and len(c) > 2:
+            # A notice in brackets, "(Story continues below)", is the notice.
+            inner = c[1:-1].strip()
+            return bool(inner) and cat.match_line(inner, clean(inner)) is not None
+        return False
+
+    @staticmethod
+    def _contained(c: str, checks: list) -> bool:
+        """``match_line``'s ``line-contains`` and gated tests on a clean form ``c``, those ``checks`` name
+        (the others cannot match: the line holds none of their phrases or triggers)."""
+        low = c.lower()
+        for check in checks:
+            if check[0] == "phrases":
+                for phrase in check[1]:
+                    if phrase in low:
+                        return True
+            elif check[1].search(low) and check[2].compiled().fullmatch(c) is not None:
+                return True
+        return False
+
+
+def _prefix_pattern(pattern: str) -> Optional[str]:
+    """A regex that matches at the start of every line whose clean form the (case-insensitive) ``pattern``
+    fully matches, when the clean form starts where the line does; or None.
+
+    It is ``pattern`` up to the first construct that looks around or could match whitespace ``clean``
+    collapsed (".", "[^x]", "\\S", ...), with each whitespace item as a run (``\\s+``); apply it with
+    IGNORECASE."""
+    try:
+        parsed = _sre_parser().parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - any doubt: none
+        return None
+    source, _ = _prefix(list(parsed), _sre_constants())
+    return source or None
+
+
+def _prefix(items, c) -> tuple[str, bool]:
+    """(regex source for the longest usable prefix of ``items``, whether that is all of them)."""
+    out = []
+    for op, av in items:
+        space = _space_item(op, av, c)
+        if space is not None:
+            out.append("\\s+" if space else "\\s*")
+            continue
+        if op is c.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is c.IN:
+            members = _class_members(av, c)
+            if members is None:
+                return "".join(out), False
+            out.append(f"[{members}]")
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, sub = av
+            inner, complete = _prefix(list(sub), c)
+            if not complete or not inner:
+                return "".join(out), False
+            out.append(f"(?:{inner}){{{low},{'' if high == _sre_constants().MAXREPEAT else high}}}")
+        elif op is c.SUBPATTERN and not av[1] and not av[2]:  # a group that changes no flag
+            inner, complete = _prefix(list(av[-1]), c)
+            out.append(f"(?:{inner})")
+            if not complete:
+                return "".join(out), False
+        elif op is c.BRANCH:
+            branches = [_prefix(list(branch), c) for branch in av[1]]
+            if not all(complete for _, complete in branches):
+                return "".join(out), False
+            out.append("(?:" + "|".join(source for source, _ in branches) + ")")
+        else:  # looks around, or may match collapsed whitespace
+            return "".join(out), False
+    return "".join(out), True
+
+
+def _space_item(op, av, c) -> Optional[bool]:
+    """For an item that matches whitespace only: whether it needs at least one character; else None."""
+    if op is c.LITERAL and chr(av).isspace():
+        return True
+    if op is c.IN and av == [(c.CATEGORY, c.CATEGORY_SPACE)]:
+        return True
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) and len(av[2]) == 1:
+        inner = _space_item(*list(av[2])[0], c)
+        if inner is not None:
+            return inner and av[0] > 0
+    return None
+
+
+def _class_members(av, c) -> Optional[str]:
+    """A character class's members as regex source, when it cannot match whitespace; else None."""
+    out = []
+    for op, value in av:
+        if op is c.LITERAL and not chr(value).isspace():
+            out.append(re.escape(chr(value)))
+        elif op is c.RANGE and not any(value[0] <= ord(ch) <= value[1] for ch in WHITESPACE):
+            out.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif op is c.CATEGORY and value in (c.CATEGORY_DIGIT, c.CATEGORY_WORD):
+            out.append("\\d" if value is c.CATEGORY_DIGIT else "\\w")
+        else:
+            return None
+    return "".join(out) if out else None
+
+
+def _cover(phrases: Sequence[str], shortest: int = 5) -> list[str]:
+    """Few substrings, without whitespace, that every one of ``phrases`` holds one of: each costs a search
+    of the whole article. Picked greedily, most phrases first, then the longest (rarer in text); a phrase
+    with no long enough word holds its longest one."""
+    def parts(phrase: str) -> set:
+        words = phrase.split()
+        found = {w[i:j] for w in words for i in range(len(w)) for j in range(i + shortest, len(w) + 1)}
+        return found or {max(words, key=len)}
+
+    holds = {phrase: parts(phrase) for phrase in phrases}
+    left = set(phrases)
+    chosen: list[str] = []
+    while left:
+        counts: dict[str, int] = {}
+        for phrase in left:
+            for part in holds[phrase]:
+                counts[part] = counts.get(part, 0) + 1
+        best = max(counts, key=lambda part: (counts[part], len(part), part))
+        chosen.append(best)
+        left = {phrase for phrase in left if best not in holds[phrase]}
+    return chosen
+
+
+def _trigger_keys(trigger: str, found: Optional[FirstWords]) -> set:
+    """The keys a line-end match starting at ``trigger`` can have (``first_keys`` of its pattern): it
+    starts with the trigger, so only those that do. None known: the trigger itself."""
+    t = trigger[:KEY_LENGTH].lower()
+    t = t.translate(_DIGITS) if _HAS_DIGIT(t) else t
+    if found is None:
+        return {t}
+    prefixes = set(found.prefixes)
+    if any(t[:i] in prefixes for i in range(len(t) + 1)):
+        return {t}
+    ordered = _sorted_keys(found)
+    keys = set()
+    for key in ordered[bisect.bisect_left(ordered, t):]:
+        if not key.startswith(t):
+            break
+        keys.add(key)
+    return keys
+
+
+@functools.lru_cache(maxsize=16)
+def _sorted_keys(found: FirstWords) -> list:
+    return sorted(found.words | set(found.prefixes))
+
+
+def _gate_pattern(s: str) -> tuple[str, str]:
+    """Where ``s`` can be in a clean form, as a regex over the raw line: whitespace may be a run that
+    ``clean`` collapsed. The regex starts with a literal (returned too), so the engine skips to it."""
+    parts = [part for part in re.split(r"(\s+)", s) if part]
+    first = next(i for i, part in enumerate(parts) if not part.isspace())
+    literal = parts[first]
+    rx = re.escape(literal)
+    if first:
+        rx += "(?<=\\s" + re.escape(literal) + ")"
+    rest = "".join("\\s+" if part.isspace() else re.escape(part) for part in parts[first + 1:])
+    return literal, rx + (f"(?={rest})" if rest else "")
+
+
+def _trie_pattern(keys: Iterable[str]) -> str:
+    """A regex matching (lower-case) text that starts with one of ``keys``, keys as ``first_keys`` gives
+    them: "0" stands for any digit and " " for any whitespace (but a line break)."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for ch in key:
+            if "" in node:
+                break  # a shorter key already covers it
+            node = node.setdefault(ch, {})
+        else:
+            node.clear()
+            node[""] = {}
+
+    def char(ch: str) -> str:
+        if ch == "0":
+            return "\\d"
+        if ch == " ":
+            return "[^\\S\\n]"
+        return re.escape(ch)
+
+    def emit(node: dict) -> str:
+        if "" in node:
+            return ""
+        alternatives = [char(ch) + emit(child) for ch, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+    return emit(root) if root else "(?!)"
+
 
 #: Words too common in news to pre-check a phrase by (most articles hold them).
 _COMMON = frozenset("news money latest without written published experience website settings should "
@@ -741,6 +1235,7 @@ class _KeyIndex:
     """Which alternatives admit a key: by exact key, by prefix, or always."""
 
     def __init__(self, keys: Sequence[Optional[FirstWords]]) -> None:
+        self.keys = list(keys)
         self.always = [i for i, k in enumerate(keys) if k is None]
         self.words: dict[str, list[int]] = {}
         self.prefixes: dict[str, list[int]] = {}

@@ -10,7 +10,7 @@ import difflib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 from newslint import Article, Edit, Fix, Rule, UsageError, hookimpl
 
@@ -494,6 +494,18 @@ def is_residue_line(text: str) -> bool:
     """
     entry = _builtin_catalogue().match_line(text)
     return entry is not None and entry.scope != "inline"
+
+
+def residue_line_flags(lines: Sequence[str]) -> list[bool]:
+    """``[is_residue_line(line) for line in lines]`` for the lines of one article, computed faster.
+
+    ``lines`` are one article's lines, in order, as ``text.split("\\n")`` gives them; blank lines are
+    never residue. The article is searched as a whole for what each kind of catalogue entry needs (how
+    a line starts, an anchor or a trigger, an unfinished end), so most lines are settled without being
+    cleaned or matched, and the rest get the tests ``is_residue_line`` runs: the answer is the same,
+    line for line. (Were a line to hold a line break, the article is tested line by line.)
+    """
+    return _builtin_catalogue().line_flags(lines)
 
 
 # -- hooks ---------------------------------------------------------------------------

@@ -425,6 +425,181 @@ def test_alternatives_split_at_top_level_only():
     assert split_alternatives(r"a|(b|c)|[|]|\|d") == ["a", "(b|c)", "[|]", r"\|d"]
 
 
+# -- residue_line_flags: a whole article at once, the same answers as is_residue_line -------------------
+
+def assert_flags_agree(lines: list[str]) -> None:
+    got = residue.residue_line_flags(lines)
+    expected = [residue.is_residue_line(line) for line in lines]
+    assert len(got) == len(lines)
+    wrong = [(i, line, flag) for i, (line, flag, want) in enumerate(zip(lines, got, expected)) if flag != want]
+    assert wrong == []
+
+
+#: Lines built to reach each route of the matcher in its awkward forms: odd whitespace that clean()
+#: collapses, curly quotes, decoration, brackets, credits at the end, lines over MAX_LINE.
+EDGE_LINES = [
+    "", " ", "\t", "\u200b", "\ufeff", "\u00a0", "   \t  ", "|", "| | |", "»", "• • •", "-", "--- ", ":", "…",
+    "Advertisement", "  Advertisement  ", "ADVERTISEMENT", "Advertisement:", "» Advertisement", "• Advertisement |",
+    "Advertisement\u00a0", "Adver\u200btisement", "(Advertisement)", "( Advertisement )", "[Advertisement]",
+    "(Story continues below)", "(Story continues below).", "(The council met on Monday.)", "()", "( )",
+    "(AP Photo/Evan Vucci)", "(AP\tPhoto/Evan Vucci)", "(Photo:\tJane Doe)", "(Photo:  Jane Doe)",
+    "The harbour at dawn on Tuesday (Image: GETTY )", "The harbour at dawn on Tuesday (Image: GETTY ).",
+    "The harbour at dawn on Tuesday (Image: GETTY )  ", "A trader at the exchange in New York. REUTERS/Jane Doe",
+    "Crowds gather outside the court. Credit: Jane Doe", "Crowds gather outside the court. Credit:\tJane Doe",
+    "Example Media Publications Pty Limited,", "Example Media  Publications Pty\u00a0Limited,",
+    "All rights reserved.", "All  rights\treserved.", "all rights\u3000reserved", "ALL RIGHTS RESERVED",
+    "Copyright 2019 The Associated Press. All rights reserved. This material may not be published, "
+    "broadcast, rewritten or redistributed.",
+    "This material may not be published,  broadcast, rewritten or redistributed.",
+    "When you buy through links on our site, we may earn an affiliate commission.",
+    "When you buy through  links on our site, we may earn an affiliate commission.",
+    "Example Media may receive a commission", "The commission said it would decide on Monday.",
+    "Politics | Business | Sport | Culture", "Politics  |  Business |\tSport | Culture", "Home | News | World",
+    "Politics - Business - Sport - Culture", "Politics\u3000-\u3000Business - Sport - Culture",
+    "Politics  -  Business  -  Sport  -  Culture", "The bill - which passed - now goes to the mayor.",
+    "Jane Doe/AFP/Getty Images", "Jane Doe / AFP / Getty Images", "Jane Doe/ AFP", "Jane Doe/\tAFP",
+    "We use cookies to ensure that we give you the best experience on our website.",
+    "We  use cookies", "This site uses\u00a0cookies", "Cookie settings",
+    "The Washington Post relies on advertising to support its journalism.",
+    "The Washington Post  relies on advertising.", "The\tpaper relies on readers.", "We rely on readers",
+    "The Star depends on readers.", "The Star  depends on\treaders.", "The Star depends\u00a0on readers",
+    "The Bank  depends on readers, and we thank every one of them for their support this year.",
+    "Scroll to" + " " * 70 + "continue with content", "Scroll to continue with\tcontent" + " :" * 40,
+    "The harbour at dawn on Tuesday (Image: GETTY IMAGES via the local news agency)",
+    "A trader at the exchange in New York. REUTERS\t/Jane Doe", "Shares fell. AP\t/ John Smith",
+    "Read more: Council votes to close the library", "READ MORE:  Council votes", "Read more »",
+    "Related: Seven strange signs of a food allergy", "Profile: David Miliband", "Factbox: Trump on Twitter",
+    "“We are profoundly pleased and relieved,” the prime minister said", "\u2018Quoted\u2019",
+    "He said: \u201cno.\u201d", "It\u2019s over\u2019", "Officials said the bridge would reopen on Monday.",
+    "Officials said the bridge would reopen on Monday", "Officials said the bridge would reopen on Monday. ",
+    "Officials said the bridge would reopen on Monday.\u200b", "Officials\u2009said it\u00c2\u00a0would reopen",
+    "Share this article", "Share  this\tarticle", "Share on Facebook Share on Twitter",
+    "İstanbul is the largest city", "KELVIN \u212a", "ſhare this article", "Σ \u03a3\u03c3\u03c2",
+    "1986/87 GRAIN/OILSEED REGISTRATIONS", "Sunflowerseed total 15.0 (7.9)", "Soybean May 20.0, total 20.0 (nil)",
+    "Tags: budget, schools", "Filed under: Politics", "filed under:", "Advertisement\r", "Photo: Reuters\r",
+    "Ad :::", "Go >>>", "UK |||||||||", "Top \u2192 \u2192", "Ad", "TV", "x",
+    "The council met on Monday.\r",
+    "x" * 701, "Advertisement" + " " * 700, "\u200b" * 700 + "Advertisement", "\u00c2\u00a0" * 350 + "Advertisement",
+    "\u200b" * 688 + "Advertisement", "Advertisement" + "\u200b" * 690, "(AP Photo/Evan Vucci)".rjust(750), "Photo: Reuters".rjust(720),
+    "All rights reserved. " * 40, "The council met. " * 50 + "(Jane Doe/AFP/Getty Images)",
+]
+
+
+def article_variants(lines: list[str]) -> list[list[str]]:
+    """One article, and forms of it: case changed, indented, decorated, whitespace doubled, curly quotes."""
+    return [
+        lines,
+        [line.upper() for line in lines],
+        [line.lower() for line in lines],
+        ["  " + line for line in lines],
+        ["\u2022 " + line + " \u00bb" for line in lines],
+        [line.replace(" ", "  ") for line in lines],
+        [line.replace(" ", "\t", 1) for line in lines],
+        [line.replace(" ", "\u00a0") for line in lines],
+        [line.replace("'", "\u2019").replace('"', "\u201d") for line in lines],
+        [line[:9] for line in lines],
+        [line[:40] for line in lines],
+    ]
+
+
+@pytest.mark.parametrize("path", SEEDS + [ROOT / "tests" / "data" / "legit_mixed_case.txt"], ids=lambda p: p.name)
+def test_line_flags_agree_on_real_text(path):
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for variant in article_variants(lines):
+        assert_flags_agree(variant)
+
+
+def test_line_flags_agree_on_every_example_of_every_entry():
+    examples = [x for e in ENTRIES for x in e.examples]
+    assert any(residue.residue_line_flags(examples))
+    for variant in article_variants(examples):
+        assert_flags_agree(variant)
+    # Each example inside a body, and with its neighbours' lines.
+    body = [line for seed in SEEDS for line in seed.read_text(encoding="utf-8").split("\n")][:40]
+    for i in range(0, len(examples), 7):
+        assert_flags_agree(body[:5] + examples[i:i + 7] + body[5:])
+
+
+def test_line_flags_agree_on_edge_cases():
+    assert residue.residue_line_flags([]) == []
+    assert residue.residue_line_flags([""]) == [False]
+    assert_flags_agree(EDGE_LINES)
+    for variant in article_variants(EDGE_LINES):
+        assert_flags_agree(variant)
+    for line in EDGE_LINES:  # alone, and as the only line of an ASCII or non-ASCII article
+        assert_flags_agree([line])
+        assert_flags_agree(["Caf\u00e9 owners met.", line, ""])
+
+
+def test_line_flags_agree_on_random_articles():
+    """Lines cut and glued from the seeds and the examples, with the characters clean() treats specially."""
+    import random
+    rng = random.Random(20240607)
+    pool = sample_lines() + EDGE_LINES
+    odd = [" ", "  ", "\t", "\r", "\u00a0", "\u3000", "\u200b", "\u2019", "\u201c", "\u2014", "|", "»", "•", ".", ":",
+           "(", ")", "/", "-", " - ", "\u00c2\u00a0", "\u2009", "\n"]
+    for _ in range(400):
+        lines = []
+        for _ in range(rng.randint(0, 12)):
+            line = rng.choice(pool)
+            for _ in range(rng.randint(0, 3)):
+                at = rng.randint(0, len(line))
+                line = line[:at] + rng.choice(odd) + line[at:]
+            if rng.random() < 0.2:
+                line = line[rng.randint(0, len(line)):] if rng.random() < 0.5 else line[:rng.randint(0, len(line))]
+            lines.append(line)
+        assert_flags_agree(lines)  # a line holding "\n" included: tested line by line
+
+
+def test_line_flags_follow_the_packs():
+    """The shortcuts come from the catalogue: entries of a new pack are found just as match_line finds them."""
+    pack = parse_pack({"pack": {"name": "extra"}, "rules": [
+        {"name": "love-pitch", "kind": "regex", "pattern": r"(?:we|the \w+) (?:loves?|hates?) (?:our|your) readers\b.{0,40}"},
+        {"name": "house-notice", "scope": "line-contains", "phrases": ["please  read the house rules", "moderated by"]},
+        {"name": "pipe-menu", "kind": "regex", "triggers": [" :: ", "~"], "pattern": r"\w+(?: :: \w+){2,}|~\w+~"},
+        {"name": "signed-off", "scope": "line-end", "kind": "regex", "triggers": ["--"], "pattern": r"--\s?[A-Z]\w+"},
+        {"name": "house-phrase", "phrases": ["The Gazette Daily"]},
+    ]}, "extra", builtin=True)
+    catalogue = Catalogue(ENTRIES + pack.entries)
+    lines = ["The paper loves our readers, thank you.", "The  paper\tloves your readers", "the board hates our readers",
+             "Then we loves our readers", "Comments are moderated by our staff.", "Please read the house rules here",
+             "News :: Sport :: Weather", "News  ::  Sport  ::\tWeather", "~Menu~", "The vote was close --Jane",
+             "The vote was close -- Jane", "The vote was close. --Jane", "The Gazette Daily", "THE GAZETTE  DAILY.",
+             "The council met on Monday.", "", *EDGE_LINES[:40]]
+    for variant in article_variants(lines):
+        got = catalogue.line_flags(variant)
+        assert got == [catalogue.match_line(line) is not None for line in variant]
+    assert catalogue.line_flags(lines)[:3] == [True, True, True]
+
+
+def test_line_flags_with_user_patterns_test_line_by_line(tmp_path):
+    pack = parse_pack({"rules": [{"name": "house-slogan", "kind": "regex", "pattern": "the gazette: news you trust"}]},
+                      "house", builtin=False)
+    catalogue = Catalogue(ENTRIES + pack.entries)
+    lines = ["The Gazette: news you trust", "Advertisement", "The council met on Monday."]
+    assert catalogue.line_flags(lines) == [True, True, False]
+
+
+def test_whitespace_is_what_str_isspace_accepts():
+    import sys
+    from newslint_plugins._residue_catalogue import WHITESPACE
+    assert sorted(WHITESPACE) == [chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+
+
+def test_clean_collapses_whitespace_as_the_regex_did():
+    import random
+    from newslint_plugins._residue_catalogue import WHITESPACE, normalise
+    rng = random.Random(7)
+    alphabet = list(WHITESPACE) + list("ab-.|:»") + ["\u00c2", "\u200b", "\u2019"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        old = normalise(text)
+        if "  " in old or "\t" in old:
+            old = re.sub(r"\s+", " ", old)
+        old = old.strip()
+        assert clean(text) == (old.lstrip(" \t•·*▪►▶■□●○◆◇>»›|-").rstrip(" \t:.!|»›>→…-") or old)
+
+
 # -- user packs: files, inline rules, disable, allow -------------------------------------------------
 
 HOUSE = '''
