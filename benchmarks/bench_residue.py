@@ -6,6 +6,14 @@ perf corpus, and prints MB/s of article text, plus the cost of the catalogue
 load and of ``is_residue_line`` alone.
 
     .venv/bin/python benchmarks/bench_residue.py [--articles 20000] [--corpus PATH]
+
+``--line-test`` instead checks ``residue_line_flags`` against ``is_residue_line``,
+line by line, over the whole perf corpus and every text of the labelled residue
+set (they must never disagree), and prints the CPU time of each: ``is_residue_line``
+called on every non-blank line (what the duplicates sketcher did), and
+``residue_line_flags`` called once per article on all its lines.
+
+    .venv/bin/python benchmarks/bench_residue.py --line-test [--repeat 3] [--corpus PATH] [--residue-dir DIR]
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import time
 from pathlib import Path
 
 CORPUS = Path("/work/shared/eval-dev/perf/corpus.jsonl")
+RESIDUE_DIR = Path("/work/shared/eval-dev/residue")
 
 
 def load(path: Path, limit: int) -> list[tuple[str, str]]:
@@ -29,12 +38,87 @@ def load(path: Path, limit: int) -> list[tuple[str, str]]:
     return texts
 
 
+def cpu(function, repeat: int) -> tuple[float, float]:
+    """CPU seconds of ``function()``: the first run, and the best of ``repeat``."""
+    runs = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        runs.append(time.process_time() - start)
+    return runs[0], min(runs)
+
+
+def line_test(args) -> int:
+    from newslint_plugins import residue
+
+    sources = []
+    if args.corpus.exists():
+        with open(args.corpus, encoding="utf-8") as stream:
+            sources.append((str(args.corpus), [json.loads(raw)["text"].split("\n") for raw in stream]))
+    else:
+        print(f"{args.corpus} not found: skipped")
+    texts = sorted(args.residue_dir.rglob("*.txt")) if args.residue_dir.is_dir() else []
+    if texts:
+        sources.append((f"{args.residue_dir} ({len(texts)} texts)",
+                        [path.read_text(encoding="utf-8").split("\n") for path in texts]))
+    else:
+        print(f"{args.residue_dir}: no texts found: skipped")
+    catalogue = residue._builtin_catalogue()
+    failed = 0
+    for name, articles in sources:
+        lines = sum(map(len, articles))
+        nonblank = [[line for line in article if line.strip()] for article in articles]
+
+        def fresh() -> None:  # the matcher's caches empty, as in a new process
+            catalogue._by_key.clear()
+            catalogue._gate = None
+
+        def per_line() -> None:
+            for article in nonblank:
+                for line in article:
+                    residue.is_residue_line(line)
+
+        def per_article() -> None:
+            for article in articles:
+                residue.residue_line_flags(article)
+
+        fresh()
+        flags_first, _ = cpu(per_article, 1)
+        fresh()
+        line_first, _ = cpu(per_line, 1)
+        _, line_best = cpu(per_line, args.repeat)
+        _, flags_best = cpu(per_article, args.repeat)
+        disagreements = found = 0
+        for article in articles:
+            for line, flag in zip(article, residue.residue_line_flags(article)):
+                expected = residue.is_residue_line(line)
+                found += expected
+                if flag != expected:
+                    disagreements += 1
+                    if disagreements <= 10:
+                        print(f"  DISAGREE: residue_line_flags says {flag}, is_residue_line {expected}: {line[:120]!r}")
+        failed += disagreements
+        print(f"{name}: {len(articles)} articles, {lines} lines checked ({sum(map(len, nonblank))} non-blank, "
+              f"{found} residue), {disagreements} disagreements")
+        print(f"  is_residue_line per non-blank line: {line_best:.3f} s CPU (best of {args.repeat}; first run, "
+              f"caches empty: {line_first:.3f} s)")
+        print(f"  residue_line_flags per article:     {flags_best:.3f} s CPU (best of {args.repeat}; first run, "
+              f"caches empty: {flags_first:.3f} s), {line_best / flags_best:.2f}x")
+    return 1 if failed else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--line-test", action="store_true",
+                        help="compare residue_line_flags with is_residue_line (answers and CPU time)")
+    parser.add_argument("--residue-dir", type=Path, default=RESIDUE_DIR,
+                        help="with --line-test: a folder of texts (searched recursively for *.txt)")
     args = parser.parse_args()
+    if args.line_test:
+        raise SystemExit(line_test(args))
     if not args.corpus.exists():
         raise SystemExit(f"{args.corpus} not found: pass --corpus PATH (a JSONL file with a text field)")
 
