@@ -142,11 +142,12 @@ def _is_residue(test: Callable[[str], bool], line: str) -> bool:
 
 
 def _residue_lines(flags: Callable[[list[str]], list[bool]], lines: list[str]) -> list[bool]:
+    # Prose lines are blanked rather than tested: a blank line is never residue, and the
+    # residue test's verdict on a line does not depend on the others.
     try:
-        found = flags(lines)
+        return list(flags(["" if _is_prose(line) else line for line in lines]))
     except Exception:  # a failing heuristic must not lose the article
         return [False] * len(lines)
-    return [flag and not _is_prose(line) for flag, line in zip(found, lines)]
 
 
 def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array, array]:

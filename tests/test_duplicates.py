@@ -132,7 +132,7 @@ def test_residue_lines_are_dropped_when_the_residue_plugin_offers_a_test(monkeyp
 
 def test_long_prose_lines_are_never_dropped_as_residue(monkeypatch):
     prose = " ".join(SEED0.split()[:90])  # 90 words (over 480 characters) of reporting on one line
-    monkeypatch.setattr(sk, "_residue_filter", lambda: (lambda lines: [True] * len(lines)))
+    monkeypatch.setattr(sk, "_residue_filter", lambda: (lambda lines: [bool(line.strip()) for line in lines]))
     assert sk.sketch_text(prose) == sk.sketch_text(prose, drop_residue=False)
     assert sk.sketch_text("Advertisement").tokens == 0
 
