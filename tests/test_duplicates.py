@@ -508,3 +508,18 @@ def test_pairing_runs_both_rounds_through_corpus_map_with_picklable_work(monkeyp
     monkeypatch.setattr(shards, "corpus_map", remote_map)
     assert shards.candidate_counts(fps, max_df=100, fingerprint_shards=4, article_shards=3) == local
     assert calls == ["shard_lists"] * 4 + ["shard_candidates"] * 3
+
+
+def test_the_residue_filter_switches_to_the_whole_article_test_after_the_first_articles(monkeypatch):
+    from newslint_plugins import residue
+
+    monkeypatch.setattr(sk._Switch, "AFTER", 2)
+    sk._residue_filter.cache_clear()
+    try:
+        flags = sk._residue_filter()
+        lines = ["Advertisement", "Officials said on Friday that the talks would resume next week.", "Share this"]
+        answers = [flags(lines) for _ in range(4)]
+        assert flags.calls == 4 and answers[0] == answers[3] == residue.residue_line_flags(lines)
+        assert answers[0] == [residue.is_residue_line(line) for line in lines]
+    finally:
+        sk._residue_filter.cache_clear()
