@@ -307,7 +307,6 @@ class Analyser:
         quote_end = para.last_quote_end(lo, pos) if para.quotes else None
         if quote_end is not None:
             lo = quote_end
-        between = self.lex.between
         # Most subjects start right after the last comma or quote, a few words before the cue:
         # tokenize that much first, the clause when the phrase runs further back, and the
         # whole window only for parentheticals and inverted cues.

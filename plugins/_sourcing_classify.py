@@ -165,7 +165,6 @@ def classify(phrase: Phrase, lex: Lexicon) -> Verdict:
     lkey = _lexicon_form(lhead, lex)  # "groups" -> "group", "passenger" -> "passengers"
     if (lhead in INDEFINITE or lhead in DEFINITE) and lhead not in lex.heads:
         return Verdict(NONE)  # "given other claims": a determiner is not a source
-    post_text = " ".join(post)
     described = " ".join(lwords) + " " + phrase.modifier.lower()
     anonymous = bool(lex.anonymity_re.search(phrase.modifier)) if phrase.modifier else False
     anonymous = anonymous or any(w in ANONYMOUS_WORDS for w in lcore)
