@@ -21,17 +21,18 @@ MAX_CACHED_BYTES = 64 * 1024 * 1024
 
 
 def settings_fingerprint(config_values: dict[str, Any], tables: dict[str, Any], rule_codes: list[str],
-                         modules: list[Any], version: str, files_read: Iterable[str] = ()) -> str:
+                         code: list[tuple[str, int, int]], version: str, files_read: Iterable[str] = ()) -> str:
     """A hash of everything besides the file's content that changes results.
 
-    ``files_read``: what the run read before checking (configuration, rule packs,
-    word lists named in it): editing one must not reuse results.
+    ``code``: the :func:`code_stamps` of the plugins. ``files_read``: what the run
+    read before checking (configuration, rule packs, word lists named in it):
+    editing one must not reuse results.
     """
     ignored = {"format", "output-file", "quiet", "verbose", "statistics", "jobs", "no-cache",
                "cache-dir", "no-progress", "exit-zero"}
     settings = {k: v for k, v in config_values.items() if k not in ignored}
-    code = set(code_stamps(modules))
-    stamps = sorted(code | set(file_stamps(_data_files(files_read, {path for path, _, _ in code}))))
+    data = file_stamps(_data_files(files_read, {path for path, _, _ in code}))
+    stamps = sorted(set(code) | set(data))
     blob = json.dumps([version, sys.version_info[:2], settings, tables, sorted(rule_codes), sorted(stamps)],
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -84,9 +85,11 @@ def file_stamps(paths: Iterable[str]) -> Iterator[tuple[str, int, int]]:
 class ResultCache:
     """Stored results per (path, content, settings)."""
 
-    def __init__(self, directory: Path, fingerprint: str) -> None:
+    def __init__(self, directory: Path, fingerprint: str, code_files: Iterable[str] = ()) -> None:
         self.directory = directory
         self.fingerprint = fingerprint
+        #: The plugin files the fingerprint stamps (a replayed run checks them too).
+        self.code_files = list(code_files)
         import sqlite3  # only runs that use the cache pay for it
 
         self.errors = (sqlite3.Error,)

@@ -100,7 +100,7 @@ def main(argv: Optional[Sequence[str]] = None, plugins: Iterable[object] = (),
     # What the run reads keys the results cache; the ``newslint`` script has started recording already.
     own_recorder = _replay.current() is None
     if own_recorder:
-        _replay.start(args, stdout, stderr, replayable=False)
+        _replay.start(None, stdout)
     try:
         return int(_main(args, plugins, stdout, stderr, stdin))
     except UsageError as error:

@@ -11,12 +11,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from . import _replay
 
     args = list(sys.argv[1:] if argv is None else argv)
-    code = _replay.replay(args, sys.stdout, sys.stderr)
+    command = _replay.Command(args, sys.stdout, sys.stderr)
+    code = _replay.replay(command, sys.stdout)
     if code is not None:
         return code
     from ._cli import main as run
 
-    recorder = _replay.start(args, sys.stdout, sys.stderr)
+    recorder = _replay.start(command, sys.stdout)
     try:
         code = run(args, stdout=recorder.stdout, stderr=sys.stderr)
         recorder.store(code)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional, TextIO
 
 if TYPE_CHECKING:
+    from ._cache import ResultCache
     from ._run import Session
 
 #: Flags whose runs are never recorded or replayed (they write files, read stdin, or print timings).
@@ -110,6 +111,18 @@ def _records(cache_dir: Path) -> Path:
     return cache_dir / "runs"
 
 
+class Command:
+    """A command line as the replay cache knows it, worked out once per process: the
+    cache folder found from the arguments alone (None: never replayed) and its key."""
+
+    def __init__(self, argv: list[str], stdout: Any, stderr: Any) -> None:
+        self.argv = argv
+        self.cwd = Path.cwd()
+        found = cache_dir_for(argv, self.cwd)
+        self.cache_dir: Optional[Path] = found.resolve() if found is not None else None
+        self.key = command_key(argv, self.cwd, stdout, stderr) if found is not None else ""
+
+
 # -- stamps ------------------------------------------------------------------------------------
 
 def stamp(path: str) -> Optional[tuple[int, int, int]]:
@@ -123,14 +136,12 @@ def stamp(path: str) -> Optional[tuple[int, int, int]]:
 
 # -- replaying -----------------------------------------------------------------------------------
 
-def replay(argv: list[str], stdout: TextIO, stderr: TextIO) -> Optional[int]:
+def replay(command: Command, stdout: TextIO) -> Optional[int]:
     """Print the stored output of this command and return its exit code, if nothing it read has changed."""
+    if command.cache_dir is None:
+        return None
     try:
-        cwd = Path.cwd()
-        cache_dir = cache_dir_for(argv, cwd)
-        if cache_dir is None:
-            return None
-        path = _records(cache_dir) / command_key(argv, cwd, stdout, stderr)
+        path = _records(command.cache_dir) / command.key
         try:
             with open(path, "rb") as stream:
                 record = pickle.load(stream)
@@ -184,14 +195,13 @@ class _Tee(io.TextIOBase):
 class Recorder:
     """What one run depends on, gathered while it goes on; stored when the run can be replayed."""
 
-    def __init__(self, argv: list[str], stdout: TextIO, stderr: TextIO, replayable: bool = True) -> None:
-        self.argv = argv
-        #: False for in-process runs (tests, the API): their reads still key the results cache.
-        self.replayable = replayable
-        self.cwd = Path.cwd()
+    def __init__(self, command: Optional[Command], stdout: TextIO) -> None:
+        #: None for in-process runs (tests, the API): their reads still key the results cache.
+        self.command = command if command is not None and command.cache_dir is not None else None
         self.started_ns = time.time_ns()
-        self.stdout = _Tee(stdout)
-        self.key = command_key(argv, self.cwd, stdout, stderr)
+        self.tee = _Tee(stdout) if self.command is not None else None
+        #: Where the run writes its report: through the tee when it may be recorded.
+        self.stdout: TextIO = self.tee if self.tee is not None else stdout
         self.opened: set[str] = set()
         self.listed: set[str] = set()
         self.overflow = False
@@ -221,34 +231,29 @@ class Recorder:
         except (TypeError, ValueError):
             pass
 
-    def note_run(self, session: "Session", files: list[str], cache_dir: Optional[Path]) -> None:
+    def note_run(self, session: "Session", files: list[str], cache: Optional["ResultCache"]) -> None:
         """Called by a check run: its inputs, and whether it may be replayed at all."""
         config = session.config
         plugins = session.plugins
-        if (cache_dir is None or config.get("fix") or config.get("diff") or config.get("output-file")
-                or config.get("verbose") or "-" in files or plugins.errors
+        if (self.command is None or cache is None or config.get("fix") or config.get("diff")
+                or config.get("output-file") or config.get("verbose") or "-" in files or plugins.errors
                 or plugins.pm.hook.newslint_run_finished.get_hookimpls()):
             return
-        from ._cache import code_stamps
-
-        modules = [plugins.pm.get_plugin(name) for name in plugins.info]
-        self.run = {"cache_dir": cache_dir.resolve(), "files": list(files),
-                    "code": [path for path, _, _ in code_stamps(modules)]}
+        self.run = {"cache_dir": cache.directory.resolve(), "files": list(files), "code": cache.code_files}
 
     def store(self, code: int) -> None:
         """Write the record, when this run can be replayed exactly."""
-        run = self.run
-        if not self.replayable or run is None or self.overflow or code not in (0, 1) or self.stdout.parts is None:
+        run, command, tee = self.run, self.command, self.tee
+        if command is None or tee is None or run is None or self.overflow or code not in (0, 1):
             return
         cache_dir = run["cache_dir"]
-        guessed = cache_dir_for(self.argv, self.cwd)
-        if guessed is None or guessed.resolve() != cache_dir:
-            return
+        if tee.parts is None or command.cache_dir != cache_dir:
+            return  # too much output, or a cache folder the arguments alone do not name
         skip = (str(cache_dir) + os.sep, "/proc/", "/dev/", "/sys/")
         read = self.opened | self.listed
         # Inputs, plugin code and git's ignore state count when missing too (a file may appear).
         paths = {os.path.abspath(p) for p in run["files"]} | set(run["code"])
-        paths |= _context_paths(self.listed | {str(self.cwd)})
+        paths |= _context_paths(self.listed | {str(command.cwd)})
         paths |= {os.path.abspath(p) for p in sys.path if p and os.path.isdir(p)}
         deps = []
         for path in sorted(paths | read):
@@ -262,13 +267,13 @@ class Recorder:
                 # file system's timestamp granularity could keep the same stamp (racy git).
                 return
             deps.append((path, current))
-        record = {"version": _RECORD_VERSION, "deps": deps, "stdout": "".join(self.stdout.parts), "code": code}
+        record = {"version": _RECORD_VERSION, "deps": deps, "stdout": "".join(tee.parts), "code": code}
         folder = _records(cache_dir)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, prefix=".tmp-") as out:
                 pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(out.name, folder / self.key)
+            os.replace(out.name, folder / command.key)
             _prune(folder)
         except OSError:
             pass  # the cache only ever saves time
@@ -325,10 +330,12 @@ def _forget_in_child() -> None:
     _CURRENT = None  # a forked worker's reads are its own; the parent records the inputs
 
 
-def start(argv: list[str], stdout: TextIO, stderr: TextIO, replayable: bool = True) -> Recorder:
-    """Begin recording this process's reads (an audit hook cannot be removed: one serves every run)."""
+def start(command: Optional[Command], stdout: TextIO) -> Recorder:
+    """Begin recording this process's reads (an audit hook cannot be removed: one serves every run).
+
+    ``command``: the command line to record the run under; None records reads only."""
     global _CURRENT, _HOOKED
-    recorder = Recorder(argv, stdout, stderr, replayable)
+    recorder = Recorder(command, stdout)
     if not _HOOKED:
         sys.addaudithook(_audit)
         if hasattr(os, "register_at_fork"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, TextIO, Union
 
 from . import _replay, _suppress
-from ._cache import ResultCache, settings_fingerprint
+from ._cache import ResultCache, code_stamps, settings_fingerprint
 from ._collected import make_store
 from ._config import Config
 from ._corerules import PLUGIN_ERROR
@@ -142,10 +142,11 @@ def make_cache(session: Session, rules: list[Rule]) -> Optional[ResultCache]:
     from . import __version__
 
     modules = [session.plugins.pm.get_plugin(name) for name in session.plugins.info]
-    fingerprint = settings_fingerprint(config.values, config.tables, [r.code for r in rules], modules, __version__,
+    code = list(code_stamps(modules))
+    fingerprint = settings_fingerprint(config.values, config.tables, [r.code for r in rules], code, __version__,
                                        _replay.read_so_far())
     directory = Path(config.get("cache-dir") or config.root / ".newslint_cache")
-    return ResultCache(directory, fingerprint)
+    return ResultCache(directory, fingerprint, [path for path, _, _ in code])
 
 
 def jobs_of(session: Session, files: list[str], cache: Optional[ResultCache],
@@ -214,7 +215,7 @@ def run_check(session: Session, rules: list[Rule], reporter: Reporter) -> ExitCo
     cache = make_cache(session, rules)
     recorder = _replay.current()
     if recorder is not None:
-        recorder.note_run(session, files, cache.directory if cache is not None else None)
+        recorder.note_run(session, files, cache)
     progress = Progress(session.stderr, total_bytes, not config.get("no-progress"))
     if config.get("verbose"):
         workers = executor.workers

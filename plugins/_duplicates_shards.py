@@ -84,21 +84,19 @@ class Postings:
         if not count:
             return
         view = _view(fingerprints)
-        owner = array("I", [article])
-        if not _LITTLE:
-            owner.byteswap()
+        owner = article.to_bytes(4, "little")
         start = 0
         for shard, cut in enumerate(self.cuts):
             end = bisect_left(view, cut, start)
             if end > start:
                 self.keys[shard] += fingerprints[4 * start:4 * end]
-                self.owners[shard] += owner.tobytes() * (end - start)
+                self.owners[shard] += owner * (end - start)
                 start = end
                 if start == count:
                     break
         if start < count:
             self.keys[-1] += fingerprints[4 * start:]
-            self.owners[-1] += owner.tobytes() * (count - start)
+            self.owners[-1] += owner * (count - start)
         self.buffered += 8 * count
         if self.buffered >= self.spill_bytes:
             self._spill()

@@ -148,7 +148,7 @@ def _is_residue(test: Callable[[str], bool], line: str) -> bool:
     known = _RESIDUE_CACHE.get(line)
     if known is not None:
         return known
-    if not line.strip() or _is_prose(line):
+    if not line.strip():
         return False
     try:
         answer = bool(test(line))
