@@ -97,6 +97,18 @@ def test_normalisation_folds_unicode_case_quotes_and_dashes():
     assert a.grams == b.grams
 
 
+def test_non_ascii_letters_stay_in_words_and_other_non_ascii_characters_split_them():
+    # The rule is the regex ``[^\w\x00-\x7f]``: letters and digits of any script are word
+    # characters; quotes, dashes, bullets, arrows and combining marks are separators.
+    text = "Café «Zürich»—São Paulo•Δελτίο ١٢٣ → naïve İstanbul\u00a0end"
+    tokens, _, _ = sk.normalise(text, drop_residue=False)
+    import re
+    import unicodedata
+    reference = re.sub(r"[^\w\x00-\x7f]+", " ", unicodedata.normalize("NFKC", text).casefold())
+    assert tokens == reference.encode().translate(sk._TABLE).split()
+    assert b"caf\xc3\xa9" in tokens and b"z\xc3\xbcrich" in tokens and b"paulo" in tokens
+
+
 def test_every_shared_run_of_twelve_words_gives_a_shared_fingerprint():
     words = SEED3.split()
     rng = random.Random(7)
