@@ -109,6 +109,14 @@ def test_non_ascii_letters_stay_in_words_and_other_non_ascii_characters_split_th
     assert b"caf\xc3\xa9" in tokens and b"z\xc3\xbcrich" in tokens and b"paulo" in tokens
 
 
+def test_the_news_day_is_the_weekday_named_in_the_lead():
+    lead = "Officials said on Tuesday that talks would resume, and again on FRIDAY. "
+    assert sk.sketch_text(lead).weekdays == 1 << 1 | 1 << 4
+    late = "Nothing here. " + "word " * sk.LEAD_WORDS + "They met on Monday."
+    assert sk.sketch_text(late).weekdays == 0  # past the lead
+    assert sk.sketch_text("Mondays and sundaes are not days.").weekdays == 0
+
+
 def test_every_shared_run_of_twelve_words_gives_a_shared_fingerprint():
     words = SEED3.split()
     rng = random.Random(7)
