@@ -280,7 +280,9 @@ def main() -> None:
         small, large = results[0], results[-1]
         ratio = (large["sketch_s"] + large["pair_s"]) / (small["sketch_s"] + small["pair_s"])
         print(f"time({large['size']:,}) / time({small['size']:,}) = {ratio:.2f} "
-              f"(size ratio {large['size'] / small['size']:.0f}; bar: <= 12 for 1M vs 100k)")
+              f"(size ratio {large['size'] / small['size']:.0f}; bar: <= 12 for 1M vs 100k); "
+              f"text ratio {large['mb'] / small['mb']:.2f}, sketch {large['sketch_s'] / small['sketch_s']:.2f}x, "
+              f"pair {large['pair_s'] / small['pair_s']:.2f}x")
 
 
 if __name__ == "__main__":
