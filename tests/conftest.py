@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newslint import Edit, Fix, Location, Rule, hookimpl
+from newslint import Edit, Fix, Rule, hookimpl
 
 #: Real lines from the seed articles, used to build test articles.
 SEED_LINE = "At an early evening news conference Wednesday, Trump was questioned about the scrubbed sanctions."

@@ -174,7 +174,7 @@ def test_an_older_residue_plugin_is_asked_line_by_line(monkeypatch):
 
 def passage_lines(message, side):
     """The line numbers a message lists for ``here`` or ``there``."""
-    ranges = message.split(f" here", 1)[0].rsplit("lines ", 1)[1] if side == "here" else \
+    ranges = message.split(" here", 1)[0].rsplit("lines ", 1)[1] if side == "here" else \
         message.rsplit("lines ", 1)[1].split(" there", 1)[0]
     out = set()
     for part in ranges.split(", "):
