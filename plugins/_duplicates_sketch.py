@@ -108,7 +108,7 @@ def _residue_filter() -> Optional[Callable[[list[str]], list[bool]]]:
     flags = getattr(residue, "residue_line_flags", None)
     if flags is None:  # an older residue plugin
         return one_by_one
-    return _Switch(one_by_one, flags)
+    return _Switch(one_by_one, flags, getattr(residue, "shared_line_flags", None))
 
 
 class _Switch:
@@ -121,8 +121,11 @@ class _Switch:
 
     AFTER = 500
 
-    def __init__(self, first: Callable[[list[str]], list[bool]], then: Callable[[list[str]], list[bool]]) -> None:
+    def __init__(self, first: Callable[[list[str]], list[bool]], then: Callable[[list[str]], list[bool]],
+                 shared: Optional[Callable[[str], Optional[list[bool]]]] = None) -> None:
         self.first, self.then, self.calls = first, then, 0
+        #: The verdicts the residue rules worked out for a text they just checked, if any (same answers).
+        self.shared = shared
 
     def __call__(self, lines: list[str]) -> list[bool]:
         self.calls += 1
@@ -191,7 +194,13 @@ def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array,
     if flags is not None:
         originals = text.split("\n")
         if len(originals) == len(raw_lines):  # NFKC never adds or removes a line break
-            keep = [not flag for flag in _residue_lines(flags, originals)]
+            shared = getattr(flags, "shared", None)
+            known = shared(text) if shared is not None else None
+            if known is not None:  # a check: the residue rules have just tested these lines
+                keep = [not flag or (len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS)
+                        for flag, line in zip(known, originals)]
+            else:
+                keep = [not flag for flag in _residue_lines(flags, originals)]
     tokens: list[bytes] = []
     starts = array("I")
     numbers = array("I")

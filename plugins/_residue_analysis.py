@@ -43,6 +43,9 @@ class Analysis:
     verdicts: dict[str, list[Verdict]] = field(default_factory=dict)
     residue_lines: int = 0
     timeouts: list[str] = field(default_factory=list)
+    #: Indices of the lines the catalogue matches as whole lines on their own (``match_line``,
+    #: before any context); None when some lines were not asked (directives, allowed lines).
+    whole_lines: Optional[list[int]] = None
 
     def add(self, verdict: Verdict) -> None:
         self.verdicts.setdefault(verdict.code, []).append(verdict)
@@ -234,6 +237,7 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
     # The first pass keeps plain tuples: most articles end right after it.
     data: list[tuple] = []  # (index, text, clean, words, entry, body, kind: 0 line, 1 directive, 2 allowed)
     append = data.append
+    whole: Optional[list[int]] = []
     for index, line in enumerate(lines):
         line_text = line.text
         if not line_text or line_text.isspace():
@@ -245,9 +249,11 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
         previous, previous_length = head, length
         if directives and _DIRECTIVE.match(line_text):
             append((index, line_text, "", 0, None, False, 1))
+            whole = None
             continue
         if allow and catalogue.allowed(line_text):
             append((index, line_text, "", 0, None, False, 2))
+            whole = None
             continue
         c = clean(line_text)
         words = c.count(" ") + 1
@@ -265,6 +271,9 @@ def analyse(lines, catalogue: Catalogue, text: Optional[str] = None, shape: bool
         else:
             matched = True
             append((index, line_text, c, words, entry, False, 0))
+            if whole is not None and entry.scope != "inline":
+                whole.append(index)
+    result.whole_lines = whole
     inline = catalogue.may_have_inline(text, scan.low)
     markup = _has_markup(text)
     if not (matched or caps or similar or inline or markup):

@@ -349,6 +349,9 @@ class Catalogue:
         self.user_inline: list[tuple[Any, Entry]] = []
         self.disabled: set[str] = set()
         self.timeouts: list[str] = []
+        #: The built-in packs and nothing else (set by the residue plugin): its whole-line verdicts
+        #: are ``is_residue_line``'s, which the duplicate rules may then reuse.
+        self.builtin_only = False
         self._line_alts: list[tuple[str, Entry]] = []
         end_parts: list[tuple[str, Entry]] = []
         inline_parts: list[tuple[str, Entry]] = []
@@ -419,12 +422,20 @@ class Catalogue:
     def scan(self, text: str) -> "Scan":
         """What a whole article can hold, found with a few substring searches, so most lines skip most checks."""
         low = text.lower()
+        # Searched as ``match_line`` sees each line: normalised (zero-width characters gone, odd
+        # spaces made spaces) with whitespace runs collapsed, so "/  AP" or "re\u200bserved" in the
+        # text still lets its line be tested: the scan only ever skips what cannot match.
+        probe = low
+        if not text.isascii():
+            probe = " ".join(normalise(text).lower().split())
+        elif "  " in text or "\t" in text:
+            probe = " ".join(low.split())
         anchors = []
         if self._contains is not None:
             for anchor in self._contains.anchors:
-                if anchor in low:
+                if anchor in probe:
                     anchors.append(anchor)
-        gated = [(triggers, combined) for triggers, combined in self._gated if triggers.search(low)]
+        gated = [(triggers, combined) for triggers, combined in self._gated if triggers.search(probe)]
         return Scan(anchors, gated, low)
 
     def line_flags(self, lines: Sequence[str]) -> list[bool]:

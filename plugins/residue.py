@@ -109,7 +109,10 @@ def _suggest(word: str, known: list[str]) -> str:
 @functools.lru_cache(maxsize=8)
 def catalogue_for(settings: Settings) -> Catalogue:
     """The compiled catalogue for these settings, built on first use (never at import or registration)."""
-    return Catalogue(_active_entries(settings), settings.allow, settings.allow_patterns, settings.timeout)
+    catalogue = Catalogue(_active_entries(settings), settings.allow, settings.allow_patterns, settings.timeout)
+    catalogue.builtin_only = not (settings.packs or settings.inline_rules or settings.disable
+                                  or settings.allow or settings.allow_patterns)
+    return catalogue
 
 
 def validate(settings: Settings) -> None:
@@ -494,6 +497,24 @@ def is_residue_line(text: str) -> bool:
     """
     entry = _builtin_catalogue().match_line(text)
     return entry is not None and entry.scope != "inline"
+
+
+def shared_line_flags(text: str) -> Optional[list[bool]]:
+    """``[is_residue_line(line) for line in text.split("\\n")]``, when the residue rules have just
+    analysed this very ``text`` (the same object) with the built-in catalogue alone; else None.
+
+    In a check the residue rules run on an article before the corpus rules collect from it, so the
+    duplicate rules can take these verdicts instead of testing every line again.
+    """
+    shared = _Shared
+    result = shared.result
+    if shared.text is not text or result is None or result.whole_lines is None or "\r" in text \
+            or shared.catalogue is None or not shared.catalogue.builtin_only:
+        return None
+    flags = [False] * (text.count("\n") + 1)
+    for index in result.whole_lines:
+        flags[index] = True
+    return flags
 
 
 def residue_line_flags(lines: Sequence[str]) -> list[bool]:

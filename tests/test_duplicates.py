@@ -530,6 +530,27 @@ def test_pairing_runs_both_rounds_through_corpus_map_with_picklable_work(monkeyp
     assert calls == ["shard_lists"] * 4 + ["shard_candidates"] * 3
 
 
+def test_in_a_check_the_sketch_takes_the_residue_rules_verdicts_and_is_the_same(monkeypatch):
+    from newslint import Article
+    from newslint_plugins import residue
+
+    text = "Share on Facebook\n" + SEED2 + "\nAdvertisement\n"
+    alone = sk.sketch_text(text)
+    assert alone != sk.sketch_text(text, drop_residue=False)  # there is residue to drop
+    flags = sk._residue_filter()
+
+    def untouchable(lines):
+        raise AssertionError("the lines were tested again")
+
+    monkeypatch.setattr(flags, "first", untouchable)
+    monkeypatch.setattr(flags, "then", untouchable)
+    residue.analyse(Article("a.txt", text), residue.catalogue_for(residue.Settings()))
+    assert sk.sketch_text(text) == alone
+    # The same words in another object are tested as usual (here the test fails, so nothing is dropped).
+    other = "".join(list(text))
+    assert sk.sketch_text(other) == sk.sketch_text(text, drop_residue=False)
+
+
 def test_the_residue_filter_switches_to_the_whole_article_test_after_the_first_articles(monkeypatch):
     from newslint_plugins import residue
 

@@ -551,6 +551,44 @@ def test_line_flags_agree_on_random_articles():
         assert_flags_agree(lines)  # a line holding "\n" included: tested line by line
 
 
+# -- the rules' own whole-line verdicts, and sharing them with the duplicate rules -------------------
+
+def shared_flags_after_check(text: str, settings=SETTINGS):
+    from newslint import Article
+    residue.analyse(Article("a.txt", text), residue.catalogue_for(settings))
+    return residue.shared_line_flags(text)
+
+
+def test_the_rules_match_every_line_the_line_test_matches_whatever_its_spacing():
+    """The per-article pre-scan may only skip what cannot match: a credit written with a
+    non-breaking space or two spaces ("Jane Doe /\u00a0AP") is a credit to the rules too."""
+    for line in ["John Smith /\u00a0AP", "John Smith /  AP", "Copyright 2020 Example. All rights re\u200bserved."]:
+        assert residue.is_residue_line(line)
+        assert flagged(article(line)) == {3}, line
+    # Each awkward line alone in an article (so no other line's words help the scan), in its variants.
+    for variant in article_variants(EDGE_LINES):
+        for line in variant:
+            if "\r" in line or "\n" in line:
+                continue
+            text = "\n".join([BODY[0], line, BODY[1]])
+            assert shared_flags_after_check(text) == [False, residue.is_residue_line(line), False], repr(line)
+
+
+def test_shared_line_flags_are_the_line_tests_answers_for_the_text_just_checked():
+    for seed in SEEDS:
+        text = seed.read_text(encoding="utf-8")
+        assert shared_flags_after_check(text) == [residue.is_residue_line(line) for line in text.split("\n")]
+    text = article("Advertisement", "Share this article")
+    assert shared_flags_after_check(text) == [residue.is_residue_line(line) for line in text.split("\n")]
+    assert sum(shared_flags_after_check(text)) == 2
+    # Only for that very text object, checked with the built-in packs alone, every line tested.
+    assert residue.shared_line_flags("".join(list(text))) is None
+    assert shared_flags_after_check(text, residue.Settings(allow=("Share this article",))) is None
+    assert shared_flags_after_check(text, residue.Settings(disable=("share-button",))) is None
+    assert shared_flags_after_check("<!-- newslint: disable -->\n" + text) is None
+    assert shared_flags_after_check(text.replace("\n", "\r\n")) is None
+
+
 def test_line_flags_follow_the_packs():
     """The shortcuts come from the catalogue: entries of a new pack are found just as match_line finds them."""
     pack = parse_pack({"pack": {"name": "extra"}, "rules": [
