@@ -108,7 +108,7 @@ def _residue_filter() -> Optional[Callable[[list[str]], list[bool]]]:
     flags = getattr(residue, "residue_line_flags", None)
     if flags is None:  # an older residue plugin
         return one_by_one
-    return _Switch(one_by_one, flags, getattr(residue, "shared_line_flags", None))
+    return _Switch(one_by_one, flags, getattr(residue, "shared_residue_lines", None))
 
 
 class _Switch:
@@ -122,9 +122,9 @@ class _Switch:
     AFTER = 500
 
     def __init__(self, first: Callable[[list[str]], list[bool]], then: Callable[[list[str]], list[bool]],
-                 shared: Optional[Callable[[str], Optional[list[bool]]]] = None) -> None:
+                 shared: Optional[Callable[[str], Optional[list[int]]]] = None) -> None:
         self.first, self.then, self.calls = first, then, 0
-        #: The verdicts the residue rules worked out for a text they just checked, if any (same answers).
+        #: The residue lines the residue rules found in a text they just checked, if any (same answers).
         self.shared = shared
 
     def __call__(self, lines: list[str]) -> list[bool]:
@@ -191,16 +191,19 @@ def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array,
     raw_lines = norm.encode("utf-8").translate(_TABLE).split(b"\n")
     keep = None
     flags = _residue_filter() if drop_residue else None
-    if flags is not None:
+    shared = getattr(flags, "shared", None)
+    known = shared(text) if shared is not None else None  # a check: the residue rules just tested them
+    if known:
         originals = text.split("\n")
         if len(originals) == len(raw_lines):  # NFKC never adds or removes a line break
-            shared = getattr(flags, "shared", None)
-            known = shared(text) if shared is not None else None
-            if known is not None:  # a check: the residue rules have just tested these lines
-                keep = [not flag or (len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS)
-                        for flag, line in zip(known, originals)]
-            else:
-                keep = [not flag for flag in _residue_lines(flags, originals)]
+            keep = [True] * len(originals)
+            for i in known:
+                line = originals[i]
+                keep[i] = len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS  # prose stays
+    elif known is None and flags is not None:
+        originals = text.split("\n")
+        if len(originals) == len(raw_lines):
+            keep = [not flag for flag in _residue_lines(flags, originals)]
     tokens: list[bytes] = []
     starts = array("I")
     numbers = array("I")

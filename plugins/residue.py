@@ -499,9 +499,10 @@ def is_residue_line(text: str) -> bool:
     return entry is not None and entry.scope != "inline"
 
 
-def shared_line_flags(text: str) -> Optional[list[bool]]:
-    """``[is_residue_line(line) for line in text.split("\\n")]``, when the residue rules have just
-    analysed this very ``text`` (the same object) with the built-in catalogue alone; else None.
+def shared_residue_lines(text: str) -> Optional[list[int]]:
+    """The indices of the lines of ``text.split("\\n")`` that ``is_residue_line`` accepts, when the
+    residue rules have just analysed this very ``text`` (the same object) with the built-in catalogue
+    alone; else None.
 
     In a check the residue rules run on an article before the corpus rules collect from it, so the
     duplicate rules can take these verdicts instead of testing every line again.
@@ -511,10 +512,7 @@ def shared_line_flags(text: str) -> Optional[list[bool]]:
     if shared.text is not text or result is None or result.whole_lines is None or "\r" in text \
             or shared.catalogue is None or not shared.catalogue.builtin_only:
         return None
-    flags = [False] * (text.count("\n") + 1)
-    for index in result.whole_lines:
-        flags[index] = True
-    return flags
+    return list(result.whole_lines)
 
 
 def residue_line_flags(lines: Sequence[str]) -> list[bool]:

@@ -554,9 +554,13 @@ def test_line_flags_agree_on_random_articles():
 # -- the rules' own whole-line verdicts, and sharing them with the duplicate rules -------------------
 
 def shared_flags_after_check(text: str, settings=SETTINGS):
+    """``shared_residue_lines`` after the rules analysed ``text``, as one flag per line (or None)."""
     from newslint import Article
     residue.analyse(Article("a.txt", text), residue.catalogue_for(settings))
-    return residue.shared_line_flags(text)
+    found = residue.shared_residue_lines(text)
+    if found is None:
+        return None
+    return [i in found for i in range(text.count("\n") + 1)]
 
 
 def test_the_rules_match_every_line_the_line_test_matches_whatever_its_spacing():
@@ -574,7 +578,7 @@ def test_the_rules_match_every_line_the_line_test_matches_whatever_its_spacing()
             assert shared_flags_after_check(text) == [False, residue.is_residue_line(line), False], repr(line)
 
 
-def test_shared_line_flags_are_the_line_tests_answers_for_the_text_just_checked():
+def test_shared_residue_lines_are_the_line_tests_answers_for_the_text_just_checked():
     for seed in SEEDS:
         text = seed.read_text(encoding="utf-8")
         assert shared_flags_after_check(text) == [residue.is_residue_line(line) for line in text.split("\n")]
@@ -582,7 +586,7 @@ def test_shared_line_flags_are_the_line_tests_answers_for_the_text_just_checked(
     assert shared_flags_after_check(text) == [residue.is_residue_line(line) for line in text.split("\n")]
     assert sum(shared_flags_after_check(text)) == 2
     # Only for that very text object, checked with the built-in packs alone, every line tested.
-    assert residue.shared_line_flags("".join(list(text))) is None
+    assert residue.shared_residue_lines("".join(list(text))) is None
     assert shared_flags_after_check(text, residue.Settings(allow=("Share this article",))) is None
     assert shared_flags_after_check(text, residue.Settings(disable=("share-button",))) is None
     assert shared_flags_after_check("<!-- newslint: disable -->\n" + text) is None
