@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from itertools import chain
 from typing import Any, Iterable, Optional, Sequence
 
 from newslint import Article, ArticleRef, Command, Finding, Rule, UsageError, hookimpl
@@ -429,6 +430,9 @@ def _index_arguments(parser: argparse.ArgumentParser) -> None:
     add = sub.add_parser("add", help="add articles to an existing index")
     add.add_argument("directory", metavar="DIR", help="the index folder")
     add.add_argument("paths", nargs="+", help="files or folders to add")
+    for command in (build, add):
+        command.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                             help="processes that sketch the articles (default: all cores; small inputs use one)")
     check = sub.add_parser("verify", help="check every shard's checksum")
     check.add_argument("directory", metavar="DIR", help="the index folder")
 
@@ -452,7 +456,9 @@ def _run_index(args: argparse.Namespace, session) -> int:
         else:
             writer = IndexWriter(args.directory, append=True)
             target = args.directory
-        errors = _fill(writer, session, args.paths, options)
+        if args.jobs < 0:
+            raise UsageError("--jobs must be 0 (all cores) or more")
+        errors = _fill(writer, session, args.paths, options, args.jobs)
         manifest = writer.close()
     except IndexError_ as error:
         err.write(f"newslint: error: {error}\n")
@@ -463,23 +469,79 @@ def _run_index(args: argparse.Namespace, session) -> int:
     return 2 if errors else 0
 
 
-def _fill(writer, session, paths: list[str], options: dict[str, Any]) -> int:
-    from newslint import ReadError
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+#: Articles sketched per task when ``index build`` or ``add`` runs on several processes.
+INDEX_BATCH = 256
+
+
+def _sketch_batch(item: tuple[list[str], bool]) -> list[Any]:
+    """The sketches of a batch of texts (runs in a worker process)."""
+    from ._duplicates_sketch import sketch_text
+
+    texts, drop = item
+    return [sketch_text(text, drop) for text in texts]
+
+
+def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int = 1) -> int:
+    """Sketch every article below ``paths`` into ``writer``, in order; the number of read errors."""
+    from newslint import Executor, ReadError
 
     from ._duplicates_index import Entry
-    from ._duplicates_sketch import sketch_text
 
     drop = options.get("drop-residue", True) is not False
     date_field = options.get("date-field") or "date"
     errors = 0
-    for item in session.iter_articles(paths):
-        if isinstance(item, ReadError):
-            session.stderr.write(f"{item.path}:{item.line}:{item.column}: NL001 {item.message}\n")
-            errors += 1
-            continue
-        writer.add(Entry(item.path, item.record, item.article_id, item.first_line,
-                         parse_date(item.meta.get(date_field)), sketch_text(item.text, drop),
-                         os.path.abspath(item.path)))
+
+    def batches() -> Iterable[tuple[list[Article], list[str]]]:
+        nonlocal errors
+        batch: list[Article] = []
+        for item in session.iter_articles(paths):
+            if isinstance(item, ReadError):
+                session.stderr.write(f"{item.path}:{item.line}:{item.column}: NL001 {item.message}\n")
+                errors += 1
+                continue
+            batch.append(item)
+            if len(batch) == INDEX_BATCH:
+                yield batch, [a.text for a in batch]
+                batch = []
+        if batch:
+            yield batch, [a.text for a in batch]
+
+    def add(batch: list[Article], sketches: list[Any]) -> None:
+        for item, sketch in zip(batch, sketches):
+            writer.add(Entry(item.path, item.record, item.article_id, item.first_line,
+                             parse_date(item.meta.get(date_field)), sketch, os.path.abspath(item.path)))
+
+    workers = jobs or _cores()
+    stream = iter(batches())
+    first = next(stream, None)
+    if first is None:
+        return errors
+    second = next(stream, None)
+    if workers == 1 or second is None:  # one batch, or one process: no pool to start
+        for batch, texts in filter(None, chain((first, second), stream)):
+            add(batch, _sketch_batch((texts, drop)))
+        return errors
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        submitted = Executor.bounded(lambda b: pool.submit(_sketch_batch, (b[1], drop)),
+                                     chain((first, second), stream), 2 * workers)
+        for (batch, texts), future in submitted:
+            try:
+                sketches = future.result()
+            except Exception:  # a worker died: sketch that batch here, the index stays whole
+                sketches = _sketch_batch((texts, drop))
+            add(batch, sketches)
     return errors
 
 

@@ -513,6 +513,28 @@ def test_cli_index_build_check_and_errors(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "truncated" in result.stderr
 
 
+def test_cli_index_build_on_several_processes_writes_the_same_index(tmp_path, monkeypatch):
+    from newslint_plugins import duplicates
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(duplicates, "INDEX_BATCH", 2)  # 7 articles: 4 batches, so the pool runs
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, text in enumerate([SEED0, SEED2, SEED3, JOBS_MARCH, SEED0 + "\nAdvertisement\n", SEED3.upper(), SEED2]):
+        (corpus / f"{i:03d}.txt").write_text(text, encoding="utf-8")
+    (corpus / "bad.txt").write_bytes(b"caf\xe9 au lait\n")  # not UTF-8: reported, the rest indexed
+    shards = {}
+    for jobs in ("1", "2"):
+        result = run_cli(["index", "--isolated", "build", "corpus", "-o", f"idx{jobs}", "--jobs", jobs])
+        assert result.exit_code == 2, result.stderr  # the read error
+        assert "7 articles indexed" in result.stdout and "corpus/bad.txt:1:4: NL001 invalid UTF-8" in result.stderr
+        manifest = json.loads((tmp_path / f"idx{jobs}" / "manifest.json").read_text(encoding="utf-8"))
+        shards[jobs] = [shard["sha256"] for shard in manifest["shards"]]
+    assert shards["1"] == shards["2"]
+    result = run_cli(["index", "--isolated", "add", "idx2", "corpus/001.txt", "--jobs", "-1"])
+    assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
 def test_pairing_runs_both_rounds_through_corpus_map_with_picklable_work(monkeypatch):
     # What an executor does with the shards: send function and item to a worker, the result back.
     calls = []
