@@ -529,13 +529,20 @@ def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int 
             add(batch, _sketch_batch((texts, drop)))
         return errors
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    def submit(pair: tuple[list[Article], list[str]]) -> Future:
+        try:
+            return pool.submit(_sketch_batch, (pair[1], drop))
+        except Exception:  # the pool broke (a worker was killed): sketch the rest here
+            done: Future = Future()
+            done.set_result(_sketch_batch((pair[1], drop)))
+            return done
+
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        submitted = Executor.bounded(lambda b: pool.submit(_sketch_batch, (b[1], drop)),
-                                     chain((first, second), stream), 2 * workers)
+        submitted = Executor.bounded(submit, chain((first, second), stream), 2 * workers)
         for (batch, texts), future in submitted:
             try:
                 sketches = future.result()
