@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import random
+import signal
 import sqlite3
 import zlib
 from pathlib import Path
@@ -514,8 +516,6 @@ def test_cli_index_build_check_and_errors(tmp_path, monkeypatch):
 
 
 def test_cli_index_build_on_several_processes_writes_the_same_index(tmp_path, monkeypatch):
-    from newslint_plugins import duplicates
-
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(duplicates, "INDEX_BATCH", 2)  # 7 articles: 4 batches, so the pool runs
     corpus = tmp_path / "corpus"
@@ -533,6 +533,32 @@ def test_cli_index_build_on_several_processes_writes_the_same_index(tmp_path, mo
     assert shards["1"] == shards["2"]
     result = run_cli(["index", "--isolated", "add", "idx2", "corpus/001.txt", "--jobs", "-1"])
     assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
+_PARENT = os.getpid()
+
+
+def _dies_on_tuesday(item):
+    """``_sketch_batch``, except that a worker process given a Tuesday story is killed."""
+    if os.getpid() != _PARENT and any("Tuesday" in text for text in item[0]):
+        os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
+    texts, drop = item
+    return [sk.sketch_text(text, drop) for text in texts]
+
+
+def test_index_build_survives_a_killed_worker(tmp_path, monkeypatch):
+    monkeypatch.setattr(duplicates, "_sketch_batch", _dies_on_tuesday)
+    monkeypatch.setattr(duplicates, "INDEX_BATCH", 2)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus").mkdir()
+    lines = SEED0.split("\n")
+    for i in range(30):  # 15 batches: more than are in flight, so some are submitted after the death
+        day = "Tuesday" if i == 2 else "Monday"
+        (tmp_path / "corpus" / f"{i:02d}.txt").write_text(f"On {day}, {lines[i % len(lines)]} ({i})\n",
+                                                          encoding="utf-8")
+    result = run_cli(["index", "--isolated", "build", "corpus", "-o", "idx", "--jobs", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert "30 articles indexed" in result.stdout
 
 
 def test_pairing_runs_both_rounds_through_corpus_map_with_picklable_work(monkeypatch):
