@@ -533,6 +533,7 @@ def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int 
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+
     def submit(pair: tuple[list[Article], list[str]]) -> Future:
         try:
             return pool.submit(_sketch_batch, (pair[1], drop))
