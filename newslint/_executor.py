@@ -121,18 +121,28 @@ class ProcessExecutor(Executor):
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init, initargs=(task,))
 
     def map(self, batches: Iterable[list["Article"]]) -> Iterator[list[Any]]:
-        submit = self.pool.submit
-        for batch, future in self.bounded(lambda b: submit(_run_batch, b), batches, 4 * self.workers):
+        for batch, future in self.bounded(lambda b: self._submit(_run_batch, b), batches, 4 * self.workers):
             yield self._result(batch, future)
 
     def map_calls(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        submit = self.pool.submit
-        for item, future in self.bounded(lambda item: submit(function, item), items, 2 * self.workers):
+        for item, future in self.bounded(lambda item: self._submit(function, item), items, 2 * self.workers):
             try:
                 yield future.result()
             except Exception:
                 # As in map: a worker that died must not lose the run; do that call here.
                 yield function(item)
+
+    def _submit(self, function: Callable[[Any], Any], item: Any) -> "Future":
+        try:
+            return self.pool.submit(function, item)
+        except Exception as error:
+            # The pool is broken (a worker was killed, e.g. out of memory) and takes no more work:
+            # a failed future, so the caller does this work here as for a worker that died.
+            from concurrent.futures import Future
+
+            failed: Future = Future()
+            failed.set_exception(error)
+            return failed
 
     def _result(self, batch: list, future: "Future") -> list:
         try:

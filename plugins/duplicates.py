@@ -537,17 +537,17 @@ def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int 
     def submit(pair: tuple[list[Article], list[str]]) -> Future:
         try:
             return pool.submit(_sketch_batch, (pair[1], drop))
-        except Exception:  # the pool broke (a worker was killed): sketch the rest here
-            done: Future = Future()
-            done.set_result(_sketch_batch((pair[1], drop)))
-            return done
+        except Exception as error:  # the pool broke (a worker was killed): a failed future, done below
+            failed: Future = Future()
+            failed.set_exception(error)
+            return failed
 
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         submitted = Executor.bounded(submit, chain((first, second), stream), 2 * workers)
         for (batch, texts), future in submitted:
             try:
                 sketches = future.result()
-            except Exception:  # a worker died: sketch that batch here, the index stays whole
+            except Exception:  # a worker (or the pool) died: sketch that batch here, the index stays whole
                 sketches = _sketch_batch((texts, drop))
             add(batch, sketches)
     return errors

@@ -172,6 +172,54 @@ def test_corpus_map_runs_finalize_shards_on_the_workers(mixed_corpus):
     assert parallel.stdout == serial.stdout and "269 first words" in serial.stdout
 
 
+class KilledWorkerRule(Rule):
+    """## What it does
+    Flags the shouted articles; a worker process that meets the first one is killed, as the
+    out-of-memory killer would.
+
+    ## Why is this bad?
+    Test rule.
+
+    ## Example
+    Any text.
+
+    ## Fix safety
+    No fix.
+    """
+
+    code = "TST040"
+    name = "killed-worker"
+    summary = "Kills a worker"
+    parent = 0
+
+    def check_article(self, article):
+        import os
+        import signal
+
+        if article.path.endswith("000.txt") and os.getpid() != KilledWorkerRule.parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if article.text.isupper():
+            yield self.finding(article, 0, 1, "shouted")
+
+
+class KilledWorkerPlugin:
+    @hookimpl
+    def newslint_register_rules(self, register, config):
+        register(KilledWorkerRule())
+
+
+def test_a_killed_worker_costs_nothing_but_time(mixed_corpus):
+    """The pool breaks when a worker dies; what is left is checked in this process."""
+    import os
+    KilledWorkerRule.parent = os.getpid()
+    argv = ["check", "--isolated", "--no-cache", "--format", "json", "--select", "TST040", "corpus"]
+    serial = run_cli([*argv, "--jobs", "1"], [KilledWorkerPlugin()])
+    parallel = run_cli([*argv, "--jobs", "2", "--verbose"], [KilledWorkerPlugin()])
+    assert "executor processes (2 workers)" in parallel.stderr and "Traceback" not in parallel.stderr
+    assert parallel.stdout == serial.stdout and len(json.loads(serial.stdout)) == 26
+    assert parallel.exit_code == serial.exit_code
+
+
 def test_corpus_values_on_disk_give_the_same_findings(mixed_corpus, monkeypatch):
     from newslint import _collected
 
