@@ -193,17 +193,16 @@ def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array,
     flags = _residue_filter() if drop_residue else None
     shared = getattr(flags, "shared", None)
     known = shared(text) if shared is not None else None  # a check: the residue rules just tested them
-    if known:
+    if known or (known is None and flags is not None):  # (no residue line known: nothing to drop)
         originals = text.split("\n")
         if len(originals) == len(raw_lines):  # NFKC never adds or removes a line break
-            keep = [True] * len(originals)
-            for i in known:
-                line = originals[i]
-                keep[i] = len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS  # prose stays
-    elif known is None and flags is not None:
-        originals = text.split("\n")
-        if len(originals) == len(raw_lines):
-            keep = [not flag for flag in _residue_lines(flags, originals)]
+            if known:
+                keep = [True] * len(originals)
+                for i in known:
+                    line = originals[i]
+                    keep[i] = len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS  # prose stays
+            else:
+                keep = [not flag for flag in _residue_lines(flags, originals)]
     tokens: list[bytes] = []
     starts = array("I")
     numbers = array("I")
