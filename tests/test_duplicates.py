@@ -119,6 +119,20 @@ def test_the_news_day_is_the_weekday_named_in_the_lead():
     assert sk.sketch_text("Mondays and sundaes are not days.").weekdays == 0
 
 
+def test_a_weekday_id_counts_only_as_a_whole_token_id():
+    """weekdays_of searches the packed ids: bytes that straddle two ids are not a weekday."""
+    from array import array
+    friday = zlib.crc32(b"friday").to_bytes(4, "little")
+    # Two ids whose packed bytes hold Friday's id across their boundary, then Friday itself.
+    straddling = array("I", [int.from_bytes(b"ab" + friday[:2], "little"),
+                             int.from_bytes(friday[2:] + b"cd", "little")])
+    assert friday in straddling.tobytes()
+    assert sk.weekdays_of(straddling) == 0
+    assert sk.weekdays_of(straddling + array("I", [zlib.crc32(b"friday")])) == 1 << 4
+    past_the_lead = array("I", [7] * sk.LEAD_WORDS + [zlib.crc32(b"friday")])
+    assert sk.weekdays_of(past_the_lead) == 0
+
+
 def test_every_shared_run_of_twelve_words_gives_a_shared_fingerprint():
     words = SEED3.split()
     rng = random.Random(7)
