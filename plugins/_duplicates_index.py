@@ -46,7 +46,7 @@ FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 STAMPS = "verified.json"
 DEFAULT_SHARD_SIZE = 100_000
-_HEADER = struct.Struct("<qIIIIIIIB")
+_HEADER = struct.Struct("<qIIIIIIIIB")
 _SCHEMA = """
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, abspath TEXT NOT NULL, record INTEGER,
@@ -79,8 +79,8 @@ class Entry:
 
 def dump_sketch(s: Sketch) -> bytes:
     return _HEADER.pack(s.key, s.tokens, len(s.grams), len(s.fingerprints), len(s.line_starts),
-                        len(s.line_numbers), len(s.figures), len(s.figure_tokens), s.weekdays) + \
-        s.grams + s.fingerprints + s.line_starts + s.line_numbers + s.figures + s.figure_tokens
+                        len(s.line_numbers), len(s.figures), len(s.figure_tokens), len(s.dates), s.weekdays) + \
+        s.grams + s.fingerprints + s.line_starts + s.line_numbers + s.figures + s.figure_tokens + s.dates
 
 
 def load_sketch(blob: bytes) -> Sketch:
@@ -92,7 +92,8 @@ def load_sketch(blob: bytes) -> Sketch:
         offset += size
     if offset != len(blob):
         raise ValueError("sketch length mismatch")
-    return Sketch(key, tokens, *parts, weekdays)
+    *parts, dates = parts
+    return Sketch(key, tokens, *parts, weekdays, dates)
 
 
 def _record_crc(path: str, blob: bytes) -> int:

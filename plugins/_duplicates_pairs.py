@@ -69,6 +69,8 @@ class Comparison:
     figures_shared: int = 0
     #: Both leads name the day of the news and no day is the same: two news days.
     other_day: bool = False
+    #: Each text's first date is not among the other's dates: one report for two dates.
+    other_date: bool = False
 
     @property
     def jaccard(self) -> float:
@@ -86,7 +88,7 @@ class Comparison:
 
     def swapped(self) -> "Comparison":
         return Comparison(self.shared, self.grams_b, self.grams_a, self.figures_b, self.figures_a,
-                          self.figures_shared, self.other_day)
+                          self.figures_shared, self.other_day, self.other_date)
 
 
 def gram_set(sketch: Sketch) -> set[int]:
@@ -101,7 +103,19 @@ def compare(a: Sketch, b: Sketch, set_a: Optional[set[int]] = None,
     shared = len(set_a & set_b) if len(set_a) <= len(set_b) else len(set_b & set_a)
     fa, fb = set(u32(a.figures)), set(u32(b.figures))
     other_day = bool(a.weekdays and b.weekdays and not a.weekdays & b.weekdays)
-    return Comparison(shared, len(set_a), len(set_b), len(fa), len(fb), len(fa & fb), other_day)
+    return Comparison(shared, len(set_a), len(set_b), len(fa), len(fb), len(fa & fb), other_day,
+                      other_date(a.dates, b.dates))
+
+
+def other_date(a: bytes, b: bytes) -> bool:
+    """Whether two texts date their news differently: each names dates, and the first date of
+    each (a weekly report's "week ended March 26", a tender's "pledged on May 6") is not among
+    the other's. A rewrite or an update names its story's date again ("the Senate, debating
+    since May 7"), whatever other dates either adds."""
+    if not a or not b:
+        return False
+    dates_a, dates_b = u32(a), u32(b)
+    return dates_a[0] not in dates_b and dates_b[0] not in dates_a
 
 
 #: Lines with fewer words are headlines, navigation, bylines: not prose (see Detail).
@@ -160,6 +174,8 @@ def classify(c: Comparison, t: Thresholds, details: Optional[Callable[[], Detail
         small, large, contained, figures, figures_small = c.grams_b, c.grams_a, c.containment_b, c.figures_shared, c.figures_b
     if figures_small >= 2 and figures < t.figure_agreement * figures_small:
         return None  # one template filled with other figures: a different story
+    if c.other_date:
+        return None  # one recurring report (or template) for another date: a different story
     main = c.shared >= t.min_shared and contained >= t.shared_containment
     # An abridged copy of another day's report is a follow-up that repeats background.
     abridged = (not main and not c.other_day and c.shared >= t.abridged_min_shared

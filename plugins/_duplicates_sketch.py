@@ -3,7 +3,7 @@
 A sketch is what ``collect`` keeps of an article: an exact key, the hash of
 every word 5-gram (for exact verification of a candidate pair), the winnowed
 fingerprints (for finding candidates), where each kept line starts, and the
-figures the text quotes. It is a tuple of ints and ``bytes`` (little-endian
+figures and dates the text writes. It is a tuple of ints and ``bytes`` (little-endian
 uint32 arrays): small, picklable and cheap to store on disk.
 
 Speed matters here (the bar is 10 MB/s on one core, in pure Python), so the
@@ -29,7 +29,7 @@ from itertools import compress
 from typing import Callable, NamedTuple, Optional
 
 #: Stored in the on-disk index; bump it whenever the sketch of a text changes.
-SKETCH_VERSION = 3
+SKETCH_VERSION = 4
 #: Words per shingle and the winnowing window: every shared run of K + W - 1 = 12
 #: words yields at least one shared fingerprint.
 K = 5
@@ -75,6 +75,8 @@ class Sketch(NamedTuple):
     figure_tokens: bytes
     #: Bit d set when weekday d (Monday = 0) is named in the first LEAD_WORDS words: the news day.
     weekdays: int = 0
+    #: The calendar dates the text writes (month * 32 + day), in the order of first mention.
+    dates: bytes = b""
 
 
 def u32(data: bytes) -> array:
@@ -310,6 +312,37 @@ def weekdays_of(ids: array) -> int:
     return mask
 
 
+_MONTHS = {name.encode(): month for month, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+     ("november", "nov"), ("december", "dec")), 1) for name in names}
+#: Dates kept per article at most (a text naming more is a table or a calendar).
+MAX_DATES = 64
+
+
+def dates_of(tokens: list[bytes], positions: array) -> array:
+    """The calendar dates written as a month name and a day ("April 2", "2 April", "Nov. 27"), as
+    month * 32 + day, each once, in the order of their first mention.
+
+    ``positions`` are those of the all-digit tokens (``figure_positions``): a text has far fewer
+    of them than words, so this looks at a few tokens per article."""
+    months = _MONTHS
+    found: dict[int, None] = {}
+    last = len(tokens) - 1
+    for p in positions:
+        day = tokens[p]
+        if len(day) > 2:
+            continue
+        month = months.get(tokens[p - 1]) if p else None
+        if month is None and p < last:
+            month = months.get(tokens[p + 1])
+        if month is not None and 1 <= int(day) <= 31:
+            found[month * 32 + int(day)] = None
+            if len(found) == MAX_DATES:
+                break
+    return array("I", found)
+
+
 def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
     """The sketch of an article's text."""
     tokens, starts, numbers = normalise(text, drop_residue)
@@ -319,4 +352,4 @@ def sketch_text(text: str, drop_residue: bool = True) -> Sketch:
     figures = figure_positions(tokens)
     return Sketch(key, len(tokens), pack_u32(grams), pack_u32(winnow(grams)),
                   pack_u32(starts), pack_u32(numbers), pack_u32(figures_of(ids, figures)),
-                  pack_u32(figures), weekdays_of(ids))
+                  pack_u32(figures), weekdays_of(ids), pack_u32(dates_of(tokens, figures)))

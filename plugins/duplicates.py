@@ -344,7 +344,9 @@ class SharedStory(_DuplicateRule):
     is a follow-up of another news day). The message gives the figures and the shared passages as line ranges in
     both articles; `related` points at each passage in the other. Pairs are
     never chained. Two texts of one template with other figures (weekly
-    reserves, money supply) are different stories and are not reported.
+    reserves, money supply), or one recurring report for another date (the
+    first date each writes, "week ended March 26", is not among the other's
+    dates), are different stories and are not reported.
 
     ## Why is this bad?
     Rewrites are the same story told twice; deduplication by Jaccard similarity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -294,6 +295,53 @@ def test_a_rate_table_with_shifted_figures_is_a_template_not_a_copy():
     # The same report re-sent with the same figures is still a copy.
     resent = RATES_WEEK1.replace("the agency said", "it said")
     assert [f.code for f in lint_corpus({"w1.txt": RATES_WEEK1, "w1b.txt": resent}, make_rules())] == ["NL402"]
+
+
+# Two issues of one made-up weekly notice: the same template for another week, one paragraph new.
+NOTICE_MARCH = ("WEEKLY HARBOUR NOTICE\n"
+                "The harbour board said in its notice for the week ended March 26 that the northern channel "
+                "stayed open to all shipping and that dredging of the inner basin went on as planned.\n"
+                "Fog delayed the arrival of several ferries on the first two mornings, and pilots boarded "
+                "incoming vessels at the outer anchorage until the visibility improved.\n"
+                "Pilots must book their boarding slots through the harbour office no later than noon on the "
+                "day before arrival, and vessels without a booking will be held at the outer anchorage.\n"
+                "The board reminded masters that speed limits apply in the approach channel at all times and "
+                "that the tug service is available around the clock on request.\n")
+NOTICE_APRIL = (NOTICE_MARCH.replace("March 26", "April 2")
+                .replace("Fog delayed the arrival of several ferries on the first two mornings, and pilots "
+                         "boarded incoming vessels at the outer anchorage until the visibility improved.",
+                         "A cargo ship lost power near the breakwater on Thursday night and was towed to a "
+                         "berth in the eastern dock, where engineers repaired a fuel pump."))
+
+
+def test_dates_are_a_month_and_a_day_in_the_order_written():
+    text = ("On Nov. 27 the board met; the 2 April meeting and the one on April 2, 1992 were moved. "
+            "Shares may 5 pct, not a date: April 45, 2020 and March 300 are not dates either. "
+            "Since Dec 31 nothing changed.")
+    assert list(sk.u32(sk.sketch_text(text).dates)) == [11 * 32 + 27, 4 * 32 + 2, 5 * 32 + 5, 12 * 32 + 31]
+    assert sk.sketch_text("No dates here, only 26 and March.").dates == b""
+
+
+def test_one_recurring_report_for_another_date_is_not_a_shared_story():
+    a, b = sk.sketch_text(NOTICE_MARCH), sk.sketch_text(NOTICE_APRIL)
+    c = pairs.compare(a, b)
+    assert c.jaccard < 0.8 and c.containment_a >= 0.6 and c.shared >= 20  # the words look like a rewrite
+    assert c.other_date
+    assert pairs.classify(c, pairs.Thresholds()) is None
+    assert pairs.classify(dataclasses.replace(c, other_date=False), pairs.Thresholds()) == "shared"  # the date decides
+    assert lint_corpus({"march.txt": NOTICE_MARCH, "april.txt": NOTICE_APRIL}, make_rules()) == []
+
+
+def test_a_rewrite_naming_more_dates_keeps_the_date_of_its_story():
+    # Another version of the March notice (its second paragraph replaced) that first names an
+    # earlier date, then the notice's own: the first dates differ, yet March 26 is in both.
+    rewrite = (NOTICE_APRIL.replace("April 2", "March 26")
+               .replace("The harbour board said", "Since the storm of January 4, the harbour board said"))
+    a, b = sk.sketch_text(NOTICE_MARCH), sk.sketch_text(rewrite)
+    assert list(sk.u32(b.dates))[:2] == [1 * 32 + 4, 3 * 32 + 26]
+    assert not pairs.other_date(a.dates, b.dates)
+    assert not pairs.other_date(b"", b.dates)  # a text that names no date dates nothing
+    assert [f.code for f in lint_corpus({"march.txt": NOTICE_MARCH, "rewrite.txt": rewrite}, make_rules())] == ["NL403"]
 
 
 def test_exact_and_near_copies_form_one_cluster():
