@@ -468,6 +468,18 @@ def test_index_finds_copies_and_rewrites(tmp_path):
     index.close()
 
 
+def test_an_index_of_another_sketch_version_is_refused(tmp_path, monkeypatch):
+    """Sketches change between versions (version 4 added the dates): an older index is never read."""
+    monkeypatch.setattr(dindex, "SKETCH_VERSION", sk.SKETCH_VERSION - 1)
+    build_index(tmp_path / "idx", {"000.txt": SEED0})
+    monkeypatch.undo()
+    old, new = sk.SKETCH_VERSION - 1, sk.SKETCH_VERSION
+    with pytest.raises(dindex.IndexError_, match=f"sketch version {old}, this one writes {new}.*rebuild"):
+        dindex.Index(tmp_path / "idx")
+    result = run_cli(["check", "--isolated", "--select", "NL4", "--index", str(tmp_path / "idx"), str(SEEDS)])
+    assert result.exit_code == 2 and "rebuild it with `newslint index build`" in result.stderr
+
+
 def test_index_add_appends_a_shard(tmp_path):
     build_index(tmp_path / "idx", {"000.txt": SEED0})
     writer = dindex.IndexWriter(tmp_path / "idx", append=True)
