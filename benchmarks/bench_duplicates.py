@@ -168,6 +168,10 @@ def _gcd(a: int, b: int) -> int:
 
 # -- one scale run (in its own process) ------------------------------------------------------------
 
+#: Articles per block in the per-block sketching times of a scale run.
+BLOCK = 100_000
+
+
 class _GcTime:
     """CPU seconds the cyclic garbage collector takes until ``stop``."""
 
@@ -204,6 +208,7 @@ def scale_child(size: int, residue: bool, index_dir: str, queries: int) -> dict:
     gen_seconds = 0.0
     clock = time.process_time  # CPU seconds: the machine may be shared
     gc_time = _GcTime(clock)
+    blocks: list[float] = []
     start = clock()
     for k in range(size):
         t0 = clock()
@@ -218,6 +223,8 @@ def scale_child(size: int, residue: bool, index_dir: str, queries: int) -> dict:
             # (10.6 s of 206 s at 1,000,000 articles against 0.7 s of 19 s at 100,000). Frozen,
             # they are out of its sight, as in a real run.
             gc.freeze()
+        if k % BLOCK == BLOCK - 1:  # CPU seconds per block of articles: does a large corpus cost more per article?
+            blocks.append(round(clock() - start - gen_seconds - sum(blocks), 2))
     gc.unfreeze()
     sketch_seconds = clock() - start - gen_seconds
     sketch_gc_seconds = gc_time.stop()
@@ -229,7 +236,7 @@ def scale_child(size: int, residue: bool, index_dir: str, queries: int) -> dict:
     peak_pairing = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB (Linux: KiB)
     result = {"size": size, "mb": text_bytes / 1e6, "generate_s": gen_seconds, "sketch_s": sketch_seconds,
               "pair_s": pair_seconds, "pair_wall_s": pair_wall,
-              "sketch_gc_s": sketch_gc_seconds, "findings": dict(sorted(by_code.items())),
+              "sketch_gc_s": sketch_gc_seconds, "sketch_blocks_s": blocks, "findings": dict(sorted(by_code.items())),
               "rss_after_sketch_mb": rss_sketched, "peak_rss_mb": peak_pairing}
     del findings
     print(json.dumps(result), flush=True)  # the scale figures survive a failing index phase
@@ -348,6 +355,8 @@ def scale_round(args, sizes: list[int]) -> list[dict]:
               f"sketch {r['sketch_s']:.1f} s ({r['mb'] / r['sketch_s']:.1f} MB/s; GC {r['sketch_gc_s']:.1f} s), pair {r['pair_s']:.1f} s, "
               f"total {total:.1f} s (CPU); memory after sketching {r['rss_after_sketch_mb']:.0f} MB, "
               f"peak {r['peak_rss_mb']:.0f} MB; findings {r['findings']}")
+        if len(r["sketch_blocks_s"]) > 1:
+            print(f"  sketching CPU seconds per {BLOCK:,} articles, in order: {r['sketch_blocks_s']}")
         if "index_build_s" in r:
             print(f"  index: built in {r['index_build_s']:.1f} s, {r['index_mb']:.0f} MB in {r['index_shards']} shards; "
                   f"one article checked (open+verify+query): median {r['query_ms_median']:.1f} ms, "
