@@ -312,6 +312,7 @@ def weekdays_of(ids: array) -> int:
     return mask
 
 
+#: Month names and their abbreviations, as case-folded tokens, to the month's number.
 _MONTHS = {name.encode(): month for month, names in enumerate(
     (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
      ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
