@@ -9,16 +9,19 @@
    residue filter (cold answer cache) and without it, and as in a default check,
    where the residue rules have just tested each article's lines.
 2. Scale: N articles made by varying those 23,048 (copy j > 0 of an article maps
-   every word through a permutation of the corpus vocabulary that is different
-   for each j, so each copy is a corpus with the same statistics and its own
-   5-grams; every 50th article is additionally an exact copy, a near copy or a
-   rewrite of its neighbour). Words are permuted among words of the same shape
-   (length, case, digits, punctuation, non-ASCII letters), so a copy is as long as
-   its original and 10x the articles is about 10x the text (the first copy's short 1987 Reuters articles make the partial
-   copies at the end of a corpus a little shorter than average). Each size runs in a fresh process: time to sketch
-   (``collect``) and to pair (``finalize``), findings, peak memory (max RSS), and the cyclic garbage
-   collector's share of the sketching time. ``--repeat N`` runs N interleaved rounds and also gives the
-   ratio of the best times per size (CPU time on a shared machine varies by up to 30%).
+   every word through a permutation that is different for each j, so each copy
+   is a corpus with the same statistics and its own 5-grams; every 50th article
+   is additionally an exact copy, a near copy or a rewrite of its neighbour).
+   Words are permuted among words of the same shape (length, case, digits,
+   punctuation, non-ASCII letters), so a copy is as long as its original and 10x
+   the articles is about 10x the text (the first copy's short 1987 Reuters
+   articles make the partial copies at the end of a corpus a little shorter than
+   average). Each size runs in a fresh process: time to sketch (``collect``) and
+   to pair (``finalize``), findings, peak memory (max RSS), the cyclic garbage
+   collector's share of the sketching time, and the sketching time of each block
+   of 100,000 articles. ``--repeat N`` runs N interleaved rounds and also gives
+   the ratio of the best times per size (CPU time on a shared machine varies by
+   up to 30%).
 3. Index: the N sketches written to an on-disk index (``newslint index build``'s
    writer), then 200 articles (new ones and copies) checked against it one by
    one: open + verify + query + exact verification, milliseconds each.
