@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 from itertools import chain
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from newslint import Article, ArticleRef, Command, Finding, Rule, UsageError, hookimpl
 
@@ -71,6 +71,7 @@ class Analysis:
         self.date_field = options.get("date-field") or "date"
         self.index_dir = index
         self._last: Optional[tuple[Article, Any]] = None
+        self._sketch_text: Optional[Callable[[str, bool], Any]] = None
         self._memo_key: Optional[tuple] = None
         self._memo: dict[str, list[Finding]] = {}
 
@@ -78,8 +79,10 @@ class Analysis:
         last = self._last
         if last is not None and last[0] is article:
             return last[1]
-        from ._duplicates_sketch import sketch_text
-
+        sketch_text = self._sketch_text
+        if sketch_text is None:  # imported on first use; an import statement per article costs 1 us
+            from ._duplicates_sketch import sketch_text
+            self._sketch_text = sketch_text
         value = sketch_text(article.text, self.drop_residue)
         self._last = (article, value)
         return value
