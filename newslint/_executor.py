@@ -72,6 +72,20 @@ class Executor:
         while pending:
             yield pending.popleft()
 
+    @staticmethod
+    def submit_or_fail(pool: Any, function: Callable[[Any], Any], item: Any) -> "Future":
+        """``pool.submit(function, item)``, or a future that failed with the error when the pool
+        takes no more work (a worker was killed, e.g. out of memory, and broke it): the caller
+        then does that work itself, as for any future that failed."""
+        try:
+            return pool.submit(function, item)
+        except Exception as error:
+            from concurrent.futures import Future
+
+            failed: Future = Future()
+            failed.set_exception(error)
+            return failed
+
 
 #: The executor of the run in progress, for corpus_map().
 _CURRENT: Optional[Executor] = None
@@ -133,16 +147,7 @@ class ProcessExecutor(Executor):
                 yield function(item)
 
     def _submit(self, function: Callable[[Any], Any], item: Any) -> "Future":
-        try:
-            return self.pool.submit(function, item)
-        except Exception as error:
-            # The pool is broken (a worker was killed, e.g. out of memory) and takes no more work:
-            # a failed future, so the caller does this work here as for a worker that died.
-            from concurrent.futures import Future
-
-            failed: Future = Future()
-            failed.set_exception(error)
-            return failed
+        return self.submit_or_fail(self.pool, function, item)
 
     def _result(self, batch: list, future: "Future") -> list:
         try:

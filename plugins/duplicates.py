@@ -534,18 +534,14 @@ def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int 
             add(batch, _sketch_batch((texts, drop)))
         return errors
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
 
-    def submit(pair: tuple[list[Article], list[str]]) -> Future:
-        try:
-            return pool.submit(_sketch_batch, (pair[1], drop))
-        except Exception as error:  # the pool broke (a worker was killed): a failed future, done below
-            failed: Future = Future()
-            failed.set_exception(error)
-            return failed
+    def submit(pair: tuple[list[Article], list[str]]):
+        # A pool broken by a killed worker gives a failed future: that batch is done below.
+        return Executor.submit_or_fail(pool, _sketch_batch, (pair[1], drop))
 
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         submitted = Executor.bounded(submit, chain((first, second), stream), 2 * workers)
