@@ -10,9 +10,9 @@ Speed matters here (the bar is 10 MB/s on one core, in pure Python), so the
 per-token work runs in C: the text is tokenised with ``bytes.translate`` and
 ``bytes.split``, token ids come from ``zlib.crc32``, and the 5-gram hashes and
 the sliding-window minimum of winnowing are computed on whole arrays at once
-by packing them into one big integer (SIMD within a register): a lane-wise
-multiply-add gives the gram hashes, and three lane-wise minimum steps give the
-minimum of every window of 8. All hashes are plain integer arithmetic, so a
+by packing them into one big integer (SIMD within a register): one
+multiplication by the five multipliers, each in its own lane, gives every gram
+hash, and three lane-wise minimum steps give the minimum of every window of 8. All hashes are plain integer arithmetic, so a
 sketch is the same on every platform and Python version (the on-disk index
 relies on that).
 """
@@ -48,6 +48,7 @@ _ASCII = bytes(range(128))
 # Odd 29-bit multipliers of the lane-wise gram hash; 5 products of 29-bit values
 # stay below 2**61, so no lane ever carries into its neighbour.
 _C0, _C1, _C2, _C3, _C4 = 0x1B873593, 0x0CC9E2D5, 0x165667B1, 0x0D3A2645, 0x1D7046C5
+_GRAM_MULTIPLIER = _C4 | _C3 << 64 | _C2 << 128 | _C1 << 192 | _C0 << 256
 _M29 = 0x1FFFFFFF
 _M31 = 0x7FFFFFFF
 _BUCKET = 64          # lanes per mask bucket
@@ -218,18 +219,18 @@ def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array,
 
 
 @lru_cache(maxsize=_CACHED_BUCKETS)
-def _masks_cached(buckets: int) -> tuple[int, int, int, int]:
+def _masks_cached(buckets: int) -> tuple[int, int, int]:
     return _make_masks(buckets * _BUCKET)
 
 
-def _make_masks(lanes: int) -> tuple[int, int, int, int]:
-    """(29-bit mask per 64-bit lane, and per 32-bit lane: ones, 31-bit mask, guard bit)."""
+def _make_masks(lanes: int) -> tuple[int, int, int]:
+    """(29-bit mask per 64-bit lane, and per 32-bit lane: 31-bit mask, guard bit)."""
     one64 = int.from_bytes(b"\x01\x00\x00\x00\x00\x00\x00\x00" * lanes, "little")
     one32 = int.from_bytes(b"\x01\x00\x00\x00" * lanes, "little")
-    return one64 * _M29, one32, one32 * _M31, one32 << 31
+    return one64 * _M29, one32 * _M31, one32 << 31
 
 
-def _masks(lanes: int) -> tuple[int, int, int, int]:
+def _masks(lanes: int) -> tuple[int, int, int]:
     buckets = -(-lanes // _BUCKET)
     if buckets <= _CACHED_BUCKETS:
         return _masks_cached(buckets)
@@ -249,13 +250,15 @@ def gram_hashes(ids: array) -> array:
     n = len(ids)
     if n < K:
         return array("I")
-    l29, _, _, _ = _masks(n)
+    l29, _, _ = _masks(n)
     wide = array("I", bytes(8 * n))  # each id in the low half of a 64-bit lane
     wide[::2] = ids
     x = _to_int(wide) & l29
-    h = x * _C0 + (x >> 64) * _C1 + (x >> 128) * _C2 + (x >> 192) * _C3 + (x >> 256) * _C4
+    # One multiplication by the five multipliers in five lanes: lane i + 4 of the product is
+    # _C0 * x[i] + _C1 * x[i + 1] + ... + _C4 * x[i + 4], the hash of the gram starting at i.
+    h = x * _GRAM_MULTIPLIER
     # Bits 24..55 of each lane: the best-mixed part of the multiply-add.
-    lanes = _from_int(h >> 24, 2 * n)
+    lanes = _from_int(h >> (4 * 64 + 24), 2 * n)
     return lanes[0:2 * (n - K + 1):2]
 
 
@@ -266,13 +269,13 @@ def winnow(grams: array) -> array:
         return array("I")
     if count < W:
         return array("I", [min(grams) & _M31])
-    _, one, l31, guard = _masks(count)
+    _, l31, guard = _masks(count)
     m = _to_int(grams) & l31
     for shift in (32, 64, 128):  # minimum over windows of 2, then 4, then 8 lanes
         b = m >> shift
-        ge = (((m | guard) - b) >> 31) & one  # 1 in lanes where m >= b
-        pick_b = ge * _M31
-        m = (b & pick_b) | (m & (l31 ^ pick_b))
+        ge = ((m | guard) - b) & guard  # bit 31 set in lanes where m >= b
+        pick_b = ge - (ge >> 31)  # ... and those lanes all ones
+        m ^= (m ^ b) & pick_b
     windows = count - W + 1
     minima = _from_int(m, count)[:windows]
     return array("I", sorted(set(minima)))

@@ -75,7 +75,7 @@ def reference_sketch(text):
     return grams, fps
 
 
-@pytest.mark.parametrize("words", [0, 3, 4, 5, 6, 11, 12, 13, 40, 300])
+@pytest.mark.parametrize("words", [0, 3, 4, 5, 6, 11, 12, 13, 40, 68, 71, 132, 300])
 def test_packed_hashing_and_winnowing_match_the_reference(words):
     text = " ".join(SEED0.split()[:words])
     s = sk.sketch_text(text, drop_residue=False)
