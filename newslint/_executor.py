@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
 
 if TYPE_CHECKING:
     from ._config import Config
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from ._model import Article
 
@@ -73,6 +73,22 @@ class Executor:
             yield pending.popleft()
 
     @staticmethod
+    def cores() -> int:
+        """The cores this process may use (containers and ``taskset`` may allow fewer than the machine has)."""
+        return default_jobs()
+
+    @staticmethod
+    def process_pool(workers: int, **options: Any) -> "ProcessPoolExecutor":
+        """A ``concurrent.futures`` pool of ``workers`` local processes, forked where the platform can
+        (workers then start without importing the plugins again); ``options`` go to the pool."""
+        import multiprocessing  # imported here: a one-file run never starts a pool
+        from concurrent.futures import ProcessPoolExecutor
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        return ProcessPoolExecutor(workers, mp_context=context, **options)
+
+    @staticmethod
     def submit_or_fail(pool: Any, function: Callable[[Any], Any], item: Any) -> "Future":
         """``pool.submit(function, item)``, or a future that failed with the error when the pool
         takes no more work (a worker was killed, e.g. out of memory, and broke it): the caller
@@ -126,13 +142,8 @@ class ProcessExecutor(Executor):
 
     def __init__(self, task: Task, config: "Config") -> None:
         super().__init__(task, config)
-        import multiprocessing  # imported here: a one-file run never starts a pool
-        from concurrent.futures import ProcessPoolExecutor
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self.workers = config.get("jobs") or default_jobs()
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init, initargs=(task,))
+        self.pool = self.process_pool(self.workers, initializer=_init, initargs=(task,))
 
     def map(self, batches: Iterable[list["Article"]]) -> Iterator[list[Any]]:
         for batch, future in self.bounded(lambda b: self._submit(_run_batch, b), batches, 4 * self.workers):

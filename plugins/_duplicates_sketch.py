@@ -12,9 +12,9 @@ per-token work runs in C: the text is tokenised with ``bytes.translate`` and
 the sliding-window minimum of winnowing are computed on whole arrays at once
 by packing them into one big integer (SIMD within a register): one
 multiplication by the five multipliers, each in its own lane, gives every gram
-hash, and three lane-wise minimum steps give the minimum of every window of 8. All hashes are plain integer arithmetic, so a
-sketch is the same on every platform and Python version (the on-disk index
-relies on that).
+hash, and three lane-wise minimum steps give the minimum of every window of 8.
+All hashes are plain integer arithmetic, so a sketch is the same on every
+platform and Python version (the on-disk index relies on that).
 """
 
 from __future__ import annotations
@@ -161,11 +161,16 @@ def _is_residue(test: Callable[[str], bool], line: str) -> bool:
     return answer
 
 
+def _is_prose(line: str) -> bool:
+    """Whether a line is too long to be whole-line residue: it stays whatever the residue test says."""
+    return len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS
+
+
 def _residue_lines(flags: Callable[[list[str]], list[bool]], lines: list[str]) -> list[bool]:
     # Prose lines are blanked rather than tested: a blank line is never residue, and the
     # residue test's verdict on a line does not depend on the others.
     try:
-        # (The prose test is written out, not a function: it runs on every line of a corpus.)
+        # (``_is_prose`` written out, not called: this runs on every line of a corpus.)
         return list(flags(["" if len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS else line
                            for line in lines]))
     except Exception:  # a failing heuristic must not lose the article
@@ -202,8 +207,7 @@ def normalise(text: str, drop_residue: bool = True) -> tuple[list[bytes], array,
             if known:
                 keep = [True] * len(originals)
                 for i in known:
-                    line = originals[i]
-                    keep[i] = len(line) > PROSE_CHARS and len(line.split()) > RESIDUE_MAX_WORDS  # prose stays
+                    keep[i] = _is_prose(originals[i])
             else:
                 keep = [not flag for flag in _residue_lines(flags, originals)]
     tokens: list[bytes] = []

@@ -474,13 +474,6 @@ def _run_index(args: argparse.Namespace, session) -> int:
     return 2 if errors else 0
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 #: Articles sketched per task when ``index build`` or ``add`` runs on several processes.
 INDEX_BATCH = 256
 
@@ -523,7 +516,7 @@ def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int 
             writer.add(Entry(item.path, item.record, item.article_id, item.first_line,
                              parse_date(item.meta.get(date_field)), sketch, os.path.abspath(item.path)))
 
-    workers = jobs or _cores()
+    workers = jobs or Executor.cores()
     stream = iter(batches())
     first = next(stream, None)
     if first is None:
@@ -533,17 +526,11 @@ def _fill(writer, session, paths: list[str], options: dict[str, Any], jobs: int 
         for batch, texts in filter(None, chain((first, second), stream)):
             add(batch, _sketch_batch((texts, drop)))
         return errors
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-
     def submit(pair: tuple[list[Article], list[str]]):
         # A pool broken by a killed worker gives a failed future: that batch is done below.
         return Executor.submit_or_fail(pool, _sketch_batch, (pair[1], drop))
 
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with Executor.process_pool(workers) as pool:
         submitted = Executor.bounded(submit, chain((first, second), stream), 2 * workers)
         for (batch, texts), future in submitted:
             try:
